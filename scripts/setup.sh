@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs everything sluice needs to build and test on a fresh Debian 12 machine.
+# Downloads are cached under .cache/ (git-ignored) so a second run is quick.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache="${SLUICE_CACHE:-$root/.cache}"
+mkdir -p "$cache"
+
+apt_packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libfmt-dev libsimdjson-dev libcli11-dev
+  clang-format python3 python3-pytest
+)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm fetches DuckDB; the machine may already have Node.js from elsewhere.
+if ! command -v npm >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+
+# DuckDB: libduckdb.so from the npm registry, with the duckdb.h of the same version.
+duck_version="1.4.4"
+duck_dir="$cache/duckdb-$duck_version"
+if [ ! -f "$duck_dir/lib/libduckdb.so" ] || [ ! -f "$duck_dir/include/duckdb.h" ]; then
+  echo "setup: fetching DuckDB $duck_version"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "@duckdb/node-bindings-linux-x64@${duck_version}-r.4" "duckdb@${duck_version}" >/dev/null)
+  mkdir -p "$tmp/lib" "$tmp/hdr"
+  tar -xzf "$tmp"/duckdb-node-bindings-linux-x64-*.tgz -C "$tmp/lib"
+  tar -xzf "$tmp"/duckdb-"$duck_version".tgz -C "$tmp/hdr" package/src/duckdb/src/include/duckdb.h
+  rm -rf "$duck_dir" && mkdir -p "$duck_dir/lib" "$duck_dir/include"
+  cp "$tmp"/lib/package/libduckdb.so "$duck_dir/lib/"
+  cp "$tmp"/hdr/package/src/duckdb/src/include/duckdb.h "$duck_dir/include/"
+  rm -rf "$tmp"
+fi
+echo "setup: done (DuckDB in $duck_dir)"

@@ -1,0 +1,47 @@
+#pragma once
+// Source and SplitReader: how connectors feed the runtime.
+//
+// A Source (one per scanned table) lists its splits: units of input that are read in order and
+// get their own watermark (a file, a Kafka partition, a generator's share). The runtime spreads
+// the splits over the source's parallel tasks and creates one SplitReader per split; a reader is
+// only ever called from the task thread that owns it.
+//
+// Poll() returns at most max_rows rows with the table's *physical* schema, in order. It must not
+// block for long (at most ~100 ms) so the task can notice cancellation and idleness; an empty
+// batch means "nothing right now". It sets *end_of_split when a bounded split is exhausted.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "columnar/batch.h"
+#include "common/status.h"
+
+namespace sluice {
+
+struct SourceSplit {
+  std::string id;  // stable: "file:/data/a.json", "datagen:0/4"
+  int index = 0;   // position in the list ListSplits returned
+};
+
+class SplitReader {
+ public:
+  virtual ~SplitReader() = default;
+  virtual Status Open() { return Status::OK(); }
+  virtual Result<Batch> Poll(size_t max_rows, bool* end_of_split) = 0;
+  /// Where the reader is (file offset, generator sequence): for checkpoints and errors.
+  virtual std::string Position() const { return ""; }
+  virtual Status Close() { return Status::OK(); }
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  /// Splits to read; `parallelism` is a hint for sources that can divide work freely (datagen).
+  virtual Result<std::vector<SourceSplit>> ListSplits(int parallelism) = 0;
+  virtual Result<std::unique_ptr<SplitReader>> CreateReader(const SourceSplit& split) = 0;
+  /// True when every split ends by itself (files, datagen with number-of-rows).
+  virtual bool IsBounded() const = 0;
+};
+
+}  // namespace sluice
