@@ -52,3 +52,10 @@ class Value {
 };
 
 }  // namespace sluice
+
+namespace sluice {
+/// "12.50" for unscaled 1250 at scale 2.
+std::string FormatDecimal(int128_t unscaled, int scale);
+/// Java's Double.toString: "1.0", "0.001", "1.0E7", "NaN" (Flink prints doubles this way).
+std::string FormatDoubleJava(double value);
+}  // namespace sluice

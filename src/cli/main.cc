@@ -1,0 +1,2 @@
+// sluice command-line entry point (being built).
+int main() { return 0; }
