@@ -1,0 +1,52 @@
+#pragma once
+// SinkOutput: the end of a chain that writes into a connector's SinkWriter.
+//
+// Open() happens on the task thread before the first row; every batch is written as it comes;
+// Flush() runs every `flush_interval` of wall-clock time (checked between messages, so a quiet
+// stream still gets flushed) and at end of input, followed by Close(). On Abort() (cancel or
+// error) the writer is closed without a final flush. Called only from the owning task's thread.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "runtime/sink.h"
+#include "runtime/task_output.h"
+
+namespace sluice {
+
+/// 'sluice.sink.flush-interval' (Default: 1 s).
+constexpr std::chrono::microseconds kDefaultSinkFlushInterval{1'000'000};
+
+class SinkOutput : public TaskOutput {
+ public:
+  /// `rows_written` and `watermark` are the job's metrics slots (may be null).
+  SinkOutput(std::string table, std::unique_ptr<SinkWriter> writer,
+             std::chrono::microseconds flush_interval, std::atomic<uint64_t>* rows_written,
+             std::atomic<int64_t>* watermark);
+  ~SinkOutput() override;
+
+  Status Open() override;
+  Status Collect(Batch batch) override;
+  Status EmitWatermark(int64_t watermark) override;
+  Status EmitStatus(bool idle) override { return Status::OK(); }
+  Status EmitEnd() override;
+  Status OnTimer(SteadyTime now) override;
+  void Abort() override;
+
+ private:
+  Status Flush(SteadyTime now);
+  Status WithTable(const Status& status) const;
+
+  std::string table_;
+  std::unique_ptr<SinkWriter> writer_;
+  std::chrono::microseconds flush_interval_;
+  std::atomic<uint64_t>* rows_written_;
+  std::atomic<int64_t>* watermark_;
+  SteadyTime last_flush_;
+  bool open_ = false;
+  bool dirty_ = false;  // rows written since the last flush
+};
+
+}  // namespace sluice

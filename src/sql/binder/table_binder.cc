@@ -1,0 +1,137 @@
+#include "sql/binder/table_binder.h"
+
+#include <set>
+
+#include "connectors/connector.h"
+#include "sql/binder/expression_binder.h"
+
+namespace sluice::sql {
+
+namespace {
+
+// `ts - INTERVAL 'n' unit` or plain `ts`: the delay, for the runtime's fast path.
+std::optional<int64_t> FixedDelay(const ExprPtr& expr, int rowtime_column) {
+  if (expr->kind == ExprKind::kColumnRef && expr->column == rowtime_column) return 0;
+  if (expr->kind == ExprKind::kCall && expr->name == "-" && expr->children.size() == 2 &&
+      expr->children[0]->kind == ExprKind::kColumnRef &&
+      expr->children[0]->column == rowtime_column &&
+      expr->children[1]->kind == ExprKind::kLiteral &&
+      expr->children[1]->type.id == TypeId::kInterval && !expr->children[1]->literal.is_null()) {
+    return expr->children[1]->literal.GetInt64();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<TableDef>> BindCreateTable(const CreateTableStmt& stmt,
+                                                  const SourceLocation& location) {
+  auto table = std::make_shared<TableDef>();
+  table->name = stmt.name.last().name;
+
+  std::set<std::string> seen;
+  // Physical and metadata columns first: computed columns may reference them.
+  std::vector<ScopeColumn> scope_columns;
+  for (const auto& spec : stmt.columns) {
+    std::string key = Lower(spec.name.name);
+    if (!seen.insert(key).second) {
+      return ErrorAt(spec.location, ErrorCode::kBindError,
+                     "column '" + spec.name.name + "' is declared twice");
+    }
+    ColumnDef column;
+    column.field.name = spec.name.name;
+    if (spec.kind != ColumnSpec::Kind::kComputed) {
+      if (spec.type.is_row) {
+        return ErrorAt(spec.type.location, ErrorCode::kUnsupported, "ROW columns are not supported yet");
+      }
+      column.field.type = spec.type.logical;
+      column.field.nullable = !spec.type.not_null;
+      if (spec.kind == ColumnSpec::Kind::kMetadata) {
+        column.metadata_key = spec.metadata_key.empty() ? spec.name.name : spec.metadata_key;
+        column.is_virtual = spec.is_virtual;
+      }
+      scope_columns.push_back({column.field.name, table->name, column.field.type});
+    }
+    table->columns.push_back(std::move(column));
+  }
+  // Computed columns see the physical columns (as in Flink, not other computed ones); their
+  // column indices refer to the physical row, which is what the source reads.
+  Scope physical(scope_columns);
+  std::vector<ScopeColumn> full_scope_columns;
+  for (size_t i = 0; i < stmt.columns.size(); ++i) {
+    const auto& spec = stmt.columns[i];
+    if (spec.kind == ColumnSpec::Kind::kComputed) {
+      ExpressionBinder binder(&physical);
+      SLUICE_ASSIGN_OR_RETURN(ExprPtr expr, binder.Bind(*spec.expr));
+      table->columns[i].computed = expr;
+      table->columns[i].field.type = expr->type;
+    }
+    full_scope_columns.push_back({spec.name.name, table->name, table->columns[i].field.type});
+  }
+
+  if (stmt.has_watermark) {
+    const auto& wm = stmt.watermark;
+    Scope scope(full_scope_columns);
+    SLUICE_ASSIGN_OR_RETURN(int rowtime, scope.Resolve(wm.column));
+    const LogicalType& type = table->columns[rowtime].field.type;
+    if (!type.IsTimestamp() || type.precision > 3) {
+      return ErrorAt(wm.column.location(), ErrorCode::kTypeError,
+                     "the WATERMARK column '" + wm.column.ToString() +
+                         "' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3) (precision 0 to 3), but it "
+                         "is " + type.ToString() +
+                         "; for epoch millis use a computed column such as `ts AS "
+                         "TO_TIMESTAMP_LTZ(millis, 3)`");
+    }
+    ExpressionBinder binder(&scope);
+    SLUICE_ASSIGN_OR_RETURN(ExprPtr expr, binder.Bind(*wm.expr));
+    if (!expr->type.IsTimestamp()) {
+      return ErrorAt(wm.expr->location, ErrorCode::kTypeError,
+                     "the WATERMARK expression must return a timestamp, not " + expr->type.ToString());
+    }
+    WatermarkDef def;
+    def.rowtime_column = rowtime;
+    def.expression = expr;
+    def.fixed_delay_micros = FixedDelay(expr, rowtime);
+    table->watermark = def;
+  }
+
+  if (stmt.has_primary_key) {
+    Scope scope(full_scope_columns);
+    for (const auto& id : stmt.primary_key.columns) {
+      QualifiedName name;
+      name.parts.push_back(id);
+      SLUICE_ASSIGN_OR_RETURN(int index, scope.Resolve(name));
+      if (table->columns[index].computed) {
+        return ErrorAt(id.location, ErrorCode::kBindError,
+                       "a primary key column must be physical, '" + id.name + "' is computed");
+      }
+      table->primary_key.push_back(index);
+      table->columns[index].field.nullable = false;
+    }
+  }
+
+  for (const auto& option : stmt.options) {
+    if (!table->options.emplace(option.key, option.value).second) {
+      return ErrorAt(option.location, ErrorCode::kInvalidOption,
+                     "option '" + option.key + "' is given twice");
+    }
+  }
+  std::string connector = table->ConnectorName();
+  if (connector.empty()) {
+    return ErrorAt(location, ErrorCode::kInvalidOption,
+                   "table '" + table->name + "' needs a 'connector' option in WITH (...)");
+  }
+  auto spec = FindConnector(connector);
+  if (!spec.ok()) return AddLocation(spec.status(), location);
+  Status valid = ValidateOptions(**spec, *table);
+  if (!valid.ok()) return AddLocation(valid.WithContext("table '" + table->name + "'"), location);
+  for (const auto& c : table->columns) {
+    if (!c.metadata_key.empty()) {
+      return ErrorAt(location, ErrorCode::kUnsupported,
+                     "connector '" + connector + "' has no metadata column '" + c.metadata_key + "'");
+    }
+  }
+  return table;
+}
+
+}  // namespace sluice::sql
