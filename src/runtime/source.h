@@ -10,6 +10,7 @@
 // block for long (at most ~100 ms) so the task can notice cancellation and idleness; an empty
 // batch means "nothing right now". It sets *end_of_split when a bounded split is exhausted.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,11 @@ class SplitReader {
   virtual ~SplitReader() = default;
   virtual Status Open() { return Status::OK(); }
   virtual Result<Batch> Poll(size_t max_rows, bool* end_of_split) = 0;
+  /// An explicit watermark the reader wants to emit (the SQL test harness scripts watermarks
+  /// this way). Called after every Poll(), repeatedly until it returns false; a watermark taken
+  /// there applies after the rows that Poll() returned. It advances the split's watermark to
+  /// max(current, *watermark). Default: none.
+  virtual bool TakeWatermark(int64_t* watermark) { return false; }
   /// Where the reader is (file offset, generator sequence): for checkpoints and errors.
   virtual std::string Position() const { return ""; }
   virtual Status Close() { return Status::OK(); }

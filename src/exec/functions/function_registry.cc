@@ -17,7 +17,7 @@ const FunctionMap& Functions() {
   static const FunctionMap* map = [] {
     auto* m = new FunctionMap();
     for (auto family : {ArithmeticFunctions(), ComparisonFunctions(), LogicalFunctions(),
-                        ConditionalFunctions(), StringFunctions(), RegexFunctions(),
+                        ConditionalFunctions(), StringFunctions(), PatternFunctions(),
                         MathFunctions(), TimeFunctions()}) {
       for (const ScalarFunction& f : family) m->emplace(f.name, &f);
     }

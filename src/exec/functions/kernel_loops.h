@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "exec/functions/scalar_function.h"
 
@@ -22,6 +23,46 @@ class ArgReader {
   const T* data_;
   size_t step_;
 };
+
+/// Calls fn.template operator()<T>() with T the C++ type a column of type `id` stores
+/// (logical_type.h): one switch at resolve time, typed loops after it.
+template <typename Fn>
+decltype(auto) VisitPhysicalType(TypeId id, Fn&& fn) {
+  switch (id) {
+    case TypeId::kInt:
+    case TypeId::kDate:
+      return fn.template operator()<int32_t>();
+    case TypeId::kBigint:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampLtz:
+    case TypeId::kInterval:
+      return fn.template operator()<int64_t>();
+    case TypeId::kDouble:
+      return fn.template operator()<double>();
+    case TypeId::kDecimal:
+      return fn.template operator()<int128_t>();
+    case TypeId::kVarchar:
+      return fn.template operator()<std::string_view>();
+    case TypeId::kNull:
+    case TypeId::kBoolean:
+      break;
+  }
+  return fn.template operator()<uint8_t>();
+}
+
+/// A non-NULL Value as the C++ type its column stores.
+template <typename T>
+T ValueAs(const Value& v) {
+  if constexpr (std::is_same_v<T, std::string_view>) {
+    return v.GetString();
+  } else if constexpr (std::is_same_v<T, double>) {
+    return v.GetDouble();
+  } else if constexpr (std::is_same_v<T, int128_t>) {
+    return v.GetDecimal();
+  } else {
+    return static_cast<T>(v.GetInt64());
+  }
+}
 
 /// Sets `out`'s validity to the AND of the arguments' validity. Returns true when some row is
 /// NULL (then `out` has a mask); false leaves `out` without a mask.

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -60,6 +61,10 @@ struct ResolvedKernel {
   std::shared_ptr<const void> state;  // passed as KernelContext::state
 };
 
+/// For each argument of a call being resolved: its value when it is a constant (a literal, or
+/// folded by the evaluator), else nullopt. Lets `resolve` precompile patterns, sets and units.
+using ConstantArgs = std::vector<std::optional<Value>>;
+
 struct ScalarFunction {
   const char* name;
   int min_args;
@@ -67,7 +72,7 @@ struct ScalarFunction {
   /// Type-checks `name(args)` (arity already checked) and returns the bound call.
   Result<ExprPtr> (*bind)(const std::string& name, std::vector<ExprPtr>& args);
   /// Chooses the kernel for a call produced by `bind`.
-  Result<ResolvedKernel> (*resolve)(const BoundExpr& call);
+  Result<ResolvedKernel> (*resolve)(const BoundExpr& call, const ConstantArgs& constants);
   /// False for rand/uuid/now...: never constant-folded; `per_row` ones also run once per row.
   bool deterministic = true;
   bool per_row = false;
@@ -85,7 +90,7 @@ std::span<const ScalarFunction> ComparisonFunctions();
 std::span<const ScalarFunction> LogicalFunctions();
 std::span<const ScalarFunction> ConditionalFunctions();
 std::span<const ScalarFunction> StringFunctions();
-std::span<const ScalarFunction> RegexFunctions();
+std::span<const ScalarFunction> PatternFunctions();
 std::span<const ScalarFunction> MathFunctions();
 std::span<const ScalarFunction> TimeFunctions();
 

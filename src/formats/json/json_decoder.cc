@@ -247,17 +247,15 @@ bool JsonRecordDecoder::DecodeRecord(std::string_view record, const RecordInput&
 
 bool JsonRecordDecoder::StringContent(od::value& value, std::string_view* content,
                                       bool* from_input) {
-  std::string_view token;
-  simdjson::error_code error = value.raw_json_token().get(token);
-  if (error) return Malformed(error);
-  token = TrimRight(token);
+  std::string_view token = TrimRight(value.raw_json_token());
   std::string_view raw = token.substr(1, token.size() - 2);
   if (std::memchr(raw.data(), '\\', raw.size()) == nullptr) {
     *content = raw;
     *from_input = true;
     return true;
   }
-  if ((error = value.get_string().get(*content))) return Malformed(error);
+  simdjson::error_code error = value.get_string().get(*content);
+  if (error) return Malformed(error);
   *from_input = false;
   return true;
 }
@@ -270,8 +268,7 @@ bool JsonRecordDecoder::TypeMismatch(const Slot& slot, od::value& value, od::jso
   } else if (type == od::json_type::array) {
     got = "an array";
   } else {
-    std::string_view token;
-    if (value.raw_json_token().get(token) == simdjson::SUCCESS) got = Snippet(TrimRight(token));
+    got = Snippet(TrimRight(value.raw_json_token()));
   }
   return Fail("expected " + std::string(expected) + " for column '" + slot.name + "', got " + got);
 }
@@ -297,8 +294,7 @@ bool JsonRecordDecoder::DecodeString(Slot& slot, od::value& value, od::json_type
     text = TrimRight(text);
   } else {
     // Numbers and booleans keep their JSON text, as Flink's asText().
-    if ((error = value.raw_json_token().get(text))) return Malformed(error);
-    text = TrimRight(text);
+    text = TrimRight(value.raw_json_token());
   }
   auto* views = reinterpret_cast<std::string_view*>(slot.data);
   if (from_input && allow_views_) {
@@ -334,8 +330,7 @@ bool JsonRecordDecoder::DecodeField(Slot& slot, od::value& value, size_t row) {
     case TypeId::kInt:
     case TypeId::kBigint: {
       if (is_number) {
-        if ((error = value.raw_json_token().get(text))) return Malformed(error);
-        text = TrimRight(text);
+        text = TrimRight(value.raw_json_token());
       } else if (is_string) {
         if (!StringContent(value, &text, &from_input)) return false;
         text = TrimSpaces(text);
@@ -385,8 +380,7 @@ bool JsonRecordDecoder::DecodeField(Slot& slot, od::value& value, size_t row) {
 
     case TypeId::kDecimal: {
       if (is_number) {
-        if ((error = value.raw_json_token().get(text))) return Malformed(error);
-        text = TrimRight(text);
+        text = TrimRight(value.raw_json_token());
       } else if (is_string) {
         if (!StringContent(value, &text, &from_input)) return false;
         text = TrimSpaces(text);
@@ -427,8 +421,7 @@ bool JsonRecordDecoder::DecodeField(Slot& slot, od::value& value, size_t row) {
     case TypeId::kTimestamp:
     case TypeId::kTimestampLtz: {
       if (is_number) {
-        std::string_view token;
-        if (value.raw_json_token().get(token) == simdjson::SUCCESS) token = TrimRight(token);
+        std::string_view token = TrimRight(value.raw_json_token());
         return Fail("expected a timestamp string for column '" + slot.name + "', got the number " +
                     Snippet(token) +
                     " (for epoch values declare the column BIGINT and use "

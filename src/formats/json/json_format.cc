@@ -39,15 +39,13 @@ namespace {
 Result<std::unique_ptr<RecordDecoder>> MakeJsonDecoder(const Schema& schema,
                                                        const Options& options) {
   SLUICE_ASSIGN_OR_RETURN(JsonOptions json, ParseJsonOptions(options));
-  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<JsonDecoder> decoder, JsonDecoder::Make(schema, json));
-  return std::unique_ptr<RecordDecoder>(std::move(decoder));
+  return MakeJsonRecordDecoder(schema, json);
 }
 
 Result<std::unique_ptr<RecordEncoder>> MakeJsonEncoder(const Schema& schema,
                                                        const Options& options) {
   SLUICE_ASSIGN_OR_RETURN(JsonOptions json, ParseJsonOptions(options));
-  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<JsonEncoder> encoder, JsonEncoder::Make(schema, json));
-  return std::unique_ptr<RecordEncoder>(std::move(encoder));
+  return MakeJsonRecordEncoder(schema, json);
 }
 
 }  // namespace

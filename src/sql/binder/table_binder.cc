@@ -24,8 +24,9 @@ std::optional<int64_t> FixedDelay(const ExprPtr& expr, int rowtime_column) {
 
 }  // namespace
 
-Result<std::shared_ptr<TableDef>> BindCreateTable(const CreateTableStmt& stmt,
-                                                  const SourceLocation& location) {
+Result<std::shared_ptr<TableDef>> BindCreateTable(
+    const CreateTableStmt& stmt, const SourceLocation& location,
+    const std::vector<const ConnectorSpec*>& extra_connectors) {
   auto table = std::make_shared<TableDef>();
   table->name = stmt.name.last().name;
 
@@ -121,7 +122,11 @@ Result<std::shared_ptr<TableDef>> BindCreateTable(const CreateTableStmt& stmt,
     return ErrorAt(location, ErrorCode::kInvalidOption,
                    "table '" + table->name + "' needs a 'connector' option in WITH (...)");
   }
-  auto spec = FindConnector(connector);
+  const ConnectorSpec* extra = nullptr;
+  for (const ConnectorSpec* c : extra_connectors) {
+    if (c->name == connector) extra = c;
+  }
+  auto spec = extra ? Result<const ConnectorSpec*>(extra) : FindConnector(connector);
   if (!spec.ok()) return AddLocation(spec.status(), location);
   Status valid = ValidateOptions(**spec, *table);
   if (!valid.ok()) return AddLocation(valid.WithContext("table '" + table->name + "'"), location);

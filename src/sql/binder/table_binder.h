@@ -5,12 +5,15 @@
 
 #include <memory>
 
+#include "connectors/connector.h"
 #include "exec/plan/table_def.h"
 #include "sql/binder/catalog.h"
 
 namespace sluice::sql {
 
-Result<std::shared_ptr<TableDef>> BindCreateTable(const CreateTableStmt& statement,
-                                                  const SourceLocation& location);
+/// `extra_connectors` are searched before the registry (test-only connectors).
+Result<std::shared_ptr<TableDef>> BindCreateTable(
+    const CreateTableStmt& statement, const SourceLocation& location,
+    const std::vector<const ConnectorSpec*>& extra_connectors = {});
 
 }  // namespace sluice::sql

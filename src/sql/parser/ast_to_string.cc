@@ -306,7 +306,6 @@ std::string ExprNode::ToString() const {
       return fmt::format("({} {}BETWEEN {} AND {})", args[0]->ToString(), Not(*this),
                          args[1]->ToString(), args[2]->ToString());
     case ExprNodeKind::kInList: {
-      std::vector<ExprNodePtr> list;
       std::string items;
       for (size_t i = 1; i < args.size(); ++i) {
         if (i > 1) items += ", ";

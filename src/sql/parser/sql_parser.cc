@@ -11,11 +11,13 @@ namespace sluice::sql {
 SqlParser::SqlParser(std::string_view sql, std::vector<Token> tokens)
     : sql_(sql), tokens_(std::move(tokens)) {}
 
+Status SqlParser::TooDeep() const {
+  return ErrorAt(Current().location,
+                 fmt::format("nesting is too deep (more than {} levels)", kMaxNesting));
+}
+
 Status SqlParser::NestingGuard::Enter() {
-  if (parser_->depth_ >= kMaxNesting) {
-    return parser_->ErrorAt(parser_->Current().location,
-                            fmt::format("nesting is too deep (more than {} levels)", kMaxNesting));
-  }
+  if (parser_->depth_ >= kMaxNesting) return parser_->TooDeep();
   ++parser_->depth_;
   entered_ = true;
   return Status::OK();

@@ -50,6 +50,8 @@ class SqlParser {
   Status ErrorExpected(std::string_view expected) const;
   Status ErrorAt(SourceLocation location, std::string_view message) const;
   Status UnsupportedAt(SourceLocation location, std::string_view message) const;
+  /// The error for input nested deeper than kMaxNesting.
+  Status TooDeep() const;
   /// Byte offset where the previous (last consumed) token ends.
   size_t PreviousEnd() const;
 
@@ -81,6 +83,9 @@ class SqlParser {
   // ---- Queries (sql_parser_queries.cc) ------------------------------------------------------
   /// The token `ahead` (after any number of '(') starts a query: SELECT, WITH or VALUES.
   bool StartsQuery(size_t ahead = 0) const;
+  /// The '(' at `ahead` opens a query rather than a parenthesised expression or join:
+  /// `(SELECT ...)`, `((SELECT ...) UNION ...)`, but not `((SELECT ...) + 1)`.
+  bool IsSubqueryAhead(size_t ahead = 0) const;
   Result<QueryExprPtr> ParseQueryExpr();
   Result<QueryExprPtr> ParseUnionLevel();
   Result<QueryExprPtr> ParseIntersectLevel();
@@ -109,6 +114,7 @@ class SqlParser {
   Result<ExprNodePtr> ParseUnary();
   Result<ExprNodePtr> ParsePrimary();
   Result<ExprNodePtr> ParseParenthesized();
+  Result<ExprNodePtr> ParseTypedLiteral(LiteralKind kind);
   Result<ExprNodePtr> ParseNameOrCall();
   Result<ExprNodePtr> ParseFunctionCall(QualifiedName name);
   Status ParseCallSuffix(ExprNode* call);
@@ -125,7 +131,9 @@ class SqlParser {
   Result<DataType> ParseDataType();
   Result<DataType> ParseRowType(SourceLocation location);
   /// `(n)` after a type name, or `fallback` when there are no parentheses.
-  Result<int> ParseOptionalPrecision(int fallback, int min, int max, std::string_view type);
+  Result<int> ParseOptionalPrecision(int fallback, int min, int max, std::string_view what);
+  /// An integer token within [min, max]; `what` names it in messages ("the precision of ...").
+  Result<int> ParseSmallInteger(int min, int max, std::string_view what);
 
   /// Counts one level of nesting for the lifetime of a recursive call; Enter() fails past
   /// kMaxNesting so hostile inputs ("((((...") end in an error instead of a stack overflow.

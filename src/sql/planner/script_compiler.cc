@@ -34,7 +34,10 @@ std::string KindName(PlanKind kind) {
 
 class ScriptCompiler {
  public:
-  explicit ScriptCompiler(CompiledScript* out) : out_(out), planner_(&out->catalog, &out->session) {}
+  ScriptCompiler(CompiledScript* out, std::vector<const ConnectorSpec*> extra_connectors)
+      : out_(out),
+        planner_(&out->catalog, &out->session),
+        extra_connectors_(std::move(extra_connectors)) {}
 
   Status Run(const Script& script) {
     // SET statements apply to the whole job (Flink applies them to later statements; a job file
@@ -60,7 +63,7 @@ class ScriptCompiler {
   Status Compile(const Statement& st) {
     switch (st.kind) {
       case StatementKind::kCreateTable: {
-        SLUICE_ASSIGN_OR_RETURN(auto table, BindCreateTable(*st.create_table, st.location));
+        SLUICE_ASSIGN_OR_RETURN(auto table, BindCreateTable(*st.create_table, st.location, extra_connectors_));
         return out_->catalog.AddTable(table, st.create_table->if_not_exists, st.location);
       }
       case StatementKind::kCreateView: {
@@ -196,6 +199,7 @@ class ScriptCompiler {
 
   CompiledScript* out_;
   QueryPlanner planner_;
+  std::vector<const ConnectorSpec*> extra_connectors_;
 };
 
 }  // namespace
@@ -211,11 +215,12 @@ void AssignNodeIds(PipelinePlan& plan) {
   for (const auto& sink : plan.sinks) visit(sink.get());
 }
 
-Result<CompiledScript> CompileScript(std::string_view sql, SessionConfig session) {
+Result<CompiledScript> CompileScript(std::string_view sql, SessionConfig session,
+                                     std::vector<const ConnectorSpec*> extra_connectors) {
   SLUICE_ASSIGN_OR_RETURN(Script script, ParseScript(sql));
   CompiledScript out;
   out.session = std::move(session);
-  ScriptCompiler compiler(&out);
+  ScriptCompiler compiler(&out, std::move(extra_connectors));
   SLUICE_RETURN_IF_ERROR(compiler.Run(script));
   return out;
 }

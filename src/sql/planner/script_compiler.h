@@ -8,6 +8,7 @@
 
 #include <string_view>
 
+#include "connectors/connector.h"
 #include "exec/plan/plan_node.h"
 #include "runtime/session_config.h"
 #include "sql/binder/catalog.h"
@@ -21,8 +22,10 @@ struct CompiledScript {
 };
 
 /// `session` holds settings given outside the script (command line); SET statements in the
-/// script are applied on top, then validated.
-Result<CompiledScript> CompileScript(std::string_view sql, SessionConfig session = {});
+/// script are applied on top, then validated. `extra_connectors` (tests) are found before the
+/// registry's.
+Result<CompiledScript> CompileScript(std::string_view sql, SessionConfig session = {},
+                                     std::vector<const ConnectorSpec*> extra_connectors = {});
 
 /// Gives every plan node a stable id from its kind and position ("WindowAggregate-3"), the same
 /// for the same SQL on every run (state and metrics are keyed by it).

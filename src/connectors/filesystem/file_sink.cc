@@ -1,0 +1,150 @@
+#include "connectors/filesystem/file_sink.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+namespace sluice {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kWriteChunk = 1 << 20;  // encode this much before handing it to the file
+
+std::string NewUuid() {
+  std::random_device device;
+  uint64_t hi = (static_cast<uint64_t>(device()) << 32) ^ device() ^
+                static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  uint64_t lo = (static_cast<uint64_t>(device()) << 32) ^ device();
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+  return buf;
+}
+
+class FileSinkWriter final : public SinkWriter {
+ public:
+  FileSinkWriter(const FileSinkConfig& config, std::string uuid, int instance,
+                 std::unique_ptr<RecordEncoder> encoder)
+      : config_(config),
+        prefix_("part-" + uuid + "-" + std::to_string(instance) + "-"),
+        encoder_(std::move(encoder)) {}
+
+  ~FileSinkWriter() override {
+    // Without a Close() the part stays in progress (invisible), as after a crash.
+    if (file_) std::fclose(file_);
+  }
+
+  Status Open() override {
+    std::error_code ec;
+    fs::create_directories(config_.directory, ec);
+    if (ec) {
+      return Status::IoError("cannot create directory '" + config_.directory +
+                             "': " + ec.message());
+    }
+    return Status::OK();
+  }
+
+  Status Write(const Batch& batch) override {
+    for (RowKind kind : batch.row_kinds()) {
+      if (kind != RowKind::kInsert) {
+        return Status::Internal("filesystem sink received a " +
+                                std::string(RowKindShortString(kind)) + " row");
+      }
+    }
+    // Encode in slices so a huge batch still rolls near the configured size.
+    size_t begin = 0;
+    while (begin < batch.num_rows()) {
+      size_t end = std::min(batch.num_rows(), begin + 1024);
+      SLUICE_RETURN_IF_ERROR(encoder_->Encode(batch, begin, end, &buffer_));
+      begin = end;
+      if (buffer_.size() >= kWriteChunk || PartBytes() >= config_.file_size_bytes) {
+        SLUICE_RETURN_IF_ERROR(WriteBuffer());
+      }
+      if (PartBytes() >= config_.file_size_bytes || RolloverDue()) {
+        SLUICE_RETURN_IF_ERROR(FinishPart());
+      }
+    }
+    return Status::OK();
+  }
+
+  Status Flush() override { return FinishPart(); }
+  Status Close() override { return FinishPart(); }
+
+ private:
+  int64_t PartBytes() const { return part_bytes_ + static_cast<int64_t>(buffer_.size()); }
+
+  bool RolloverDue() const {
+    return file_ && std::chrono::steady_clock::now() - opened_at_ >=
+                        std::chrono::microseconds(config_.rollover_interval_micros);
+  }
+
+  std::string PartName() const {
+    return prefix_ + std::to_string(part_count_) + "." + std::string(config_.format->file_extension);
+  }
+
+  Status WriteBuffer() {
+    if (buffer_.empty()) return Status::OK();
+    if (!file_) {
+      in_progress_ = (fs::path(config_.directory) / ("." + PartName() + ".inprogress")).string();
+      file_ = std::fopen(in_progress_.c_str(), "wb");
+      if (!file_) {
+        return Status::IoError("cannot create '" + in_progress_ + "': " + std::strerror(errno));
+      }
+      opened_at_ = std::chrono::steady_clock::now();
+    }
+    if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
+      return Status::IoError("cannot write '" + in_progress_ + "': " + std::strerror(errno));
+    }
+    part_bytes_ += static_cast<int64_t>(buffer_.size());
+    buffer_.clear();
+    return Status::OK();
+  }
+
+  // Writes what is buffered, closes the part and renames it to its visible name.
+  Status FinishPart() {
+    SLUICE_RETURN_IF_ERROR(WriteBuffer());
+    if (!file_) return Status::OK();
+    int rc = std::fclose(file_);
+    file_ = nullptr;
+    if (rc != 0) {
+      return Status::IoError("cannot close '" + in_progress_ + "': " + std::strerror(errno));
+    }
+    std::string finished = (fs::path(config_.directory) / PartName()).string();
+    std::error_code ec;
+    fs::rename(in_progress_, finished, ec);
+    if (ec) return Status::IoError("cannot rename '" + in_progress_ + "': " + ec.message());
+    ++part_count_;
+    part_bytes_ = 0;
+    return Status::OK();
+  }
+
+  const FileSinkConfig& config_;
+  std::string prefix_;
+  std::unique_ptr<RecordEncoder> encoder_;
+  std::string buffer_;
+  std::FILE* file_ = nullptr;
+  std::string in_progress_;
+  std::chrono::steady_clock::time_point opened_at_;
+  int64_t part_bytes_ = 0;
+  int part_count_ = 0;
+};
+
+}  // namespace
+
+FileSink::FileSink(FileSinkConfig config) : config_(std::move(config)), uuid_(NewUuid()) {}
+
+Result<std::unique_ptr<SinkWriter>> FileSink::CreateWriter(int instance, int parallelism) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<RecordEncoder> encoder,
+                          config_.format->make_encoder(config_.schema, config_.options));
+  return std::unique_ptr<SinkWriter>(
+      std::make_unique<FileSinkWriter>(config_, uuid_, instance, std::move(encoder)));
+}
+
+}  // namespace sluice

@@ -1,0 +1,185 @@
+#include "connectors/filesystem/file_source.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace sluice {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A block of file bytes with kRecordPadding spare bytes after the end, so JSON parses in place.
+struct Block {
+  explicit Block(size_t size) : capacity(size), bytes(new char[size + kRecordPadding]) {
+    std::memset(bytes.get() + size, 0, kRecordPadding);
+  }
+  size_t capacity;
+  size_t filled = 0;
+  std::unique_ptr<char[]> bytes;
+};
+
+size_t CountNewlines(const char* begin, const char* end) {
+  size_t n = 0;
+  while (begin < end) {
+    const void* nl = std::memchr(begin, '\n', end - begin);
+    if (!nl) break;
+    ++n;
+    begin = static_cast<const char*>(nl) + 1;
+  }
+  return n;
+}
+
+class FileSplitReader final : public SplitReader {
+ public:
+  FileSplitReader(std::string path, std::unique_ptr<RecordDecoder> decoder, size_t block_size)
+      : path_(std::move(path)),
+        name_(fs::path(path_).filename().string()),
+        decoder_(std::move(decoder)),
+        block_size_(std::max<size_t>(block_size, 64)) {}
+
+  ~FileSplitReader() override {
+    if (file_) std::fclose(file_);
+  }
+
+  Status Open() override {
+    file_ = std::fopen(path_.c_str(), "rb");
+    if (!file_) return Status::IoError("cannot open '" + path_ + "': " + std::strerror(errno));
+    block_ = std::make_shared<Block>(block_size_);
+    return Status::OK();
+  }
+
+  Result<Batch> Poll(size_t max_rows, bool* end_of_split) override {
+    if (!file_) return Status::Internal("file reader polled before Open(): " + path_);
+    Batch batch;
+    size_t rows = 0;
+    while (rows < max_rows) {
+      std::string_view rest(block_->bytes.get() + pos_, block_->filled - pos_);
+      records_.clear();
+      size_t used = decoder_->SplitRecords(rest, eof_, max_rows - rows, &records_);
+      if (!records_.empty()) {
+        DecodeResult result;
+        Status status = decoder_->Decode({records_, block_, /*padded=*/true}, &batch, &result);
+        skipped_ += result.skipped.size();
+        if (!status.ok()) {
+          const char* bad = records_[result.consumed].data();
+          size_t line = 1 + line_ + CountNewlines(rest.data(), bad);
+          pos_ += bad - rest.data();  // Position() points at the bad record
+          return status.WithContext(name_ + " line " + std::to_string(line));
+        }
+        rows += result.rows;
+        line_ += CountNewlines(rest.data(), rest.data() + used);
+        pos_ += used;
+        continue;
+      }
+      line_ += CountNewlines(rest.data(), rest.data() + used);
+      pos_ += used;  // blank lines
+      if (eof_) {
+        *end_of_split = true;
+        break;
+      }
+      SLUICE_RETURN_IF_ERROR(ReadBlock());
+    }
+    if (batch.num_columns() == 0) batch = Batch::Empty(decoder_->schema());
+    return batch;
+  }
+
+  std::string Position() const override { return std::to_string(block_offset_ + pos_); }
+
+  Status Close() override {
+    if (file_) std::fclose(file_);
+    file_ = nullptr;
+    return Status::OK();
+  }
+
+  /// Records skipped under the format's ignore-parse-errors option.
+  size_t skipped() const { return skipped_; }
+
+ private:
+  // Starts a new block with the unconsumed tail of the current one, then fills it from the file.
+  // The old block lives on in the batches that point into it.
+  Status ReadBlock() {
+    const size_t tail = block_->filled - pos_;
+    size_t capacity = block_size_;
+    while (capacity < tail * 2) capacity *= 2;  // a record longer than a block: grow
+    auto next = std::make_shared<Block>(capacity);
+    std::memcpy(next->bytes.get(), block_->bytes.get() + pos_, tail);
+    next->filled = tail;
+    size_t n = std::fread(next->bytes.get() + tail, 1, capacity - tail, file_);
+    if (n < capacity - tail) {
+      if (std::ferror(file_)) {
+        return Status::IoError("cannot read '" + path_ + "': " + std::strerror(errno));
+      }
+      eof_ = true;
+    }
+    next->filled += n;
+    block_offset_ += pos_;
+    pos_ = 0;
+    block_ = std::move(next);
+    return Status::OK();
+  }
+
+  std::string path_;
+  std::string name_;  // file name for error messages
+  std::unique_ptr<RecordDecoder> decoder_;
+  size_t block_size_;
+  std::FILE* file_ = nullptr;
+  std::shared_ptr<Block> block_;
+  size_t pos_ = 0;             // consumed bytes of block_
+  uint64_t block_offset_ = 0;  // file offset of block_ byte 0
+  uint64_t line_ = 0;          // newlines before block_offset_ + pos_
+  bool eof_ = false;
+  size_t skipped_ = 0;
+  std::vector<std::string_view> records_;
+};
+
+bool IsHidden(const fs::path& p) {
+  std::string name = p.filename().string();
+  return name.empty() || name[0] == '.' || name[0] == '_';
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SplitReader>> MakeFileSplitReader(std::string path,
+                                                         std::unique_ptr<RecordDecoder> decoder,
+                                                         size_t block_size) {
+  return std::unique_ptr<SplitReader>(
+      std::make_unique<FileSplitReader>(std::move(path), std::move(decoder), block_size));
+}
+
+Result<std::vector<SourceSplit>> FileSource::ListSplits(int parallelism) {
+  std::error_code ec;
+  fs::file_status status = fs::status(path_, ec);
+  if (ec || !fs::exists(status)) {
+    return Status::NotFound("filesystem source: path '" + path_ + "' does not exist");
+  }
+  files_.clear();
+  if (fs::is_directory(status)) {
+    for (fs::directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file(ec) && !IsHidden(it->path())) files_.push_back(it->path().string());
+    }
+    if (ec) return Status::IoError("cannot list '" + path_ + "': " + ec.message());
+    std::sort(files_.begin(), files_.end());
+  } else {
+    files_.push_back(path_);
+  }
+  std::vector<SourceSplit> splits;
+  for (size_t i = 0; i < files_.size(); ++i) {
+    splits.push_back({"file:" + files_[i], static_cast<int>(i)});
+  }
+  return splits;
+}
+
+Result<std::unique_ptr<SplitReader>> FileSource::CreateReader(const SourceSplit& split) {
+  if (split.index < 0 || static_cast<size_t>(split.index) >= files_.size()) {
+    return Status::Internal("filesystem: split " + split.id + " was not listed by this source");
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<RecordDecoder> decoder,
+                          format_->make_decoder(schema_, options_));
+  return MakeFileSplitReader(files_[split.index], std::move(decoder));
+}
+
+}  // namespace sluice

@@ -1,0 +1,145 @@
+// The one list of connectors, and the WITH-option checks every table goes through.
+
+#include "common/did_you_mean.h"
+#include "connectors/blackhole/blackhole_connector.h"
+#include "connectors/connector.h"
+#include "connectors/datagen/datagen_connector.h"
+#include "connectors/duckdb/duckdb_connector.h"
+#include "connectors/filesystem/filesystem_connector.h"
+#include "connectors/orders/orders_connector.h"
+#include "connectors/print/print_connector.h"
+#include "formats/format.h"
+
+namespace sluice {
+
+const std::vector<const ConnectorSpec*>& AllConnectors() {
+  static const std::vector<const ConnectorSpec*> kConnectors = {
+      &kDatagenConnector, &kOrdersConnector,   &kFilesystemConnector,
+      &kPrintConnector,   &kBlackholeConnector, &kDuckDbConnector,
+  };
+  return kConnectors;
+}
+
+Result<const ConnectorSpec*> FindConnector(std::string_view name) {
+  std::vector<std::string> names;
+  for (const ConnectorSpec* spec : AllConnectors()) {
+    if (spec->name == name) return spec;
+    names.emplace_back(spec->name);
+  }
+  std::string known;
+  for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+  return Status::InvalidOption("unknown connector '" + std::string(name) + "'" +
+                               DidYouMeanSuffix(name, names) + " (known connectors: " + known +
+                               ")");
+}
+
+namespace {
+
+// Does `key` match the declared `pattern`, where a '#' in the pattern stands for one of
+// `columns`? Sets *column to the part that stood for '#' when the rest matched.
+bool MatchesPattern(std::string_view pattern, std::string_view key,
+                    const std::vector<std::string>& columns, std::string_view* column) {
+  size_t hash = pattern.find('#');
+  if (hash == std::string_view::npos) return pattern == key;
+  std::string_view prefix = pattern.substr(0, hash);
+  std::string_view suffix = pattern.substr(hash + 1);
+  if (key.size() <= prefix.size() + suffix.size() || key.substr(0, prefix.size()) != prefix ||
+      key.substr(key.size() - suffix.size()) != suffix) {
+    return false;
+  }
+  *column = key.substr(prefix.size(), key.size() - prefix.size() - suffix.size());
+  for (const auto& c : columns) {
+    if (c == *column) return true;
+  }
+  return false;
+}
+
+// Every concrete key a table could use: patterns expanded with its column names.
+void AddCandidates(std::string_view pattern, const std::vector<std::string>& columns,
+                   std::vector<std::string>* out) {
+  size_t hash = pattern.find('#');
+  if (hash == std::string_view::npos) {
+    out->emplace_back(pattern);
+    return;
+  }
+  for (const auto& c : columns) {
+    out->push_back(std::string(pattern.substr(0, hash)) + c + std::string(pattern.substr(hash + 1)));
+  }
+}
+
+const OptionDef* FindOptionDef(const ConnectorSpec& spec, std::string_view key) {
+  for (const OptionDef& def : spec.options) {
+    if (def.key == key) return &def;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Status ValidateOptions(const ConnectorSpec& spec, const TableDef& table) {
+  // Physical columns, spelled out here: exec/plan's .cc files are not linked into this layer.
+  std::vector<std::string> columns;
+  for (const ColumnDef& c : table.columns) {
+    if (!c.computed && c.metadata_key.empty() && !c.is_virtual) columns.push_back(c.field.name);
+  }
+
+  // The selected format's options are accepted too.
+  const FormatSpec* format = nullptr;
+  if (const OptionDef* format_def = FindOptionDef(spec, "format")) {
+    auto it = table.options.find("format");
+    std::string_view name = it != table.options.end() ? std::string_view(it->second)
+                                                      : format_def->default_value;
+    if (!name.empty()) {
+      SLUICE_ASSIGN_OR_RETURN(format, FindFormat(name));
+    }
+  }
+
+  for (const auto& [key, value] : table.options) {
+    if (key == "connector") continue;
+    bool known = false;
+    std::string_view column;
+    for (const OptionDef& def : spec.options) {
+      if (MatchesPattern(def.key, key, columns, &column)) {
+        known = true;
+        break;
+      }
+    }
+    if (known) continue;
+    if (format) {
+      for (const FormatOptionDef& def : format->options) {
+        if (def.key == key) known = true;
+      }
+      if (known) continue;
+    }
+    // A key of another format is a clearer mistake than a typo.
+    for (const FormatSpec* other : AllFormats()) {
+      if (other == format) continue;
+      for (const FormatOptionDef& def : other->options) {
+        if (def.key == key) {
+          return Status::InvalidOption(
+              "option '" + key + "' belongs to format '" + std::string(other->name) +
+              "', but the table's format is " +
+              (format ? "'" + std::string(format->name) + "'" : std::string("not set")));
+        }
+      }
+    }
+    std::vector<std::string> candidates;
+    for (const OptionDef& def : spec.options) AddCandidates(def.key, columns, &candidates);
+    if (format) {
+      for (const FormatOptionDef& def : format->options) candidates.emplace_back(def.key);
+    }
+    return Status::InvalidOption("unknown option '" + key + "' for connector '" +
+                                 std::string(spec.name) + "'" +
+                                 DidYouMeanSuffix(key, candidates));
+  }
+
+  for (const OptionDef& def : spec.options) {
+    if (def.required && table.options.find(std::string(def.key)) == table.options.end()) {
+      return Status::InvalidOption("connector '" + std::string(spec.name) +
+                                   "' needs option '" + std::string(def.key) + "'");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace sluice

@@ -1,0 +1,199 @@
+#include "engine/job.h"
+
+#include <cstdio>
+
+#include "exec/operators/operator_factory.h"
+#include "exec/physical_planner/physical_planner.h"
+#include "runtime/exchange_output.h"
+#include "runtime/fan_out_output.h"
+#include "runtime/operator_task.h"
+#include "runtime/sink_output.h"
+#include "runtime/source_task.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr const char* kFlushIntervalKey = "sluice.sink.flush-interval";
+constexpr const char* kLateRowsPathKey = "sluice.late-rows.path";
+
+std::string TaskName(const Stage& stage, int instance) {
+  return "stage " + std::to_string(stage.id) + " [" + std::to_string(instance + 1) + "/" +
+         std::to_string(stage.parallelism) + "]";
+}
+
+}  // namespace
+
+Job::~Job() = default;
+
+Result<std::unique_ptr<Job>> Job::Create(PipelinePlan plan, SessionConfig session,
+                                         JobOptions options) {
+  std::unique_ptr<Job> job(new Job());
+  for (const auto& [key, value] : plan.settings) {
+    if (!session.Get(key)) session.Set(key, value);
+  }
+  if (options.parallelism > 0) session.Set("parallelism.default", std::to_string(options.parallelism));
+  if (options.batch_size > 0) session.Set("sluice.batch-size", std::to_string(options.batch_size));
+  SLUICE_RETURN_IF_ERROR(session.Validate());
+  if (plan.sinks.empty()) return Status::InvalidArgument("the pipeline has no INSERT INTO");
+
+  job->flush_interval_ = kDefaultSinkFlushInterval;
+  if (auto value = session.Get(kFlushIntervalKey)) {
+    auto micros = ParseDuration(*value);
+    if (!micros.ok()) return micros.status().WithContext(std::string("'") + kFlushIntervalKey + "'");
+    if (*micros <= 0) {
+      return Status::InvalidOption(std::string("'") + kFlushIntervalKey + "' must be positive");
+    }
+    job->flush_interval_ = std::chrono::microseconds(*micros);
+  }
+  job->plan_ = std::move(plan);
+  job->session_ = std::move(session);
+  job->options_ = std::move(options);
+  SLUICE_RETURN_IF_ERROR(job->Build());
+  return job;
+}
+
+Status Job::Build() {
+  const int parallelism = session_.Parallelism();
+  SLUICE_ASSIGN_OR_RETURN(connectors_, PipelineConnectors::Create(plan_, session_, parallelism,
+                                                                  options_.extra_connectors));
+  SLUICE_ASSIGN_OR_RETURN(physical_, PlanStages(plan_, connectors_.PlannerInputs(parallelism)));
+
+  std::optional<std::string> late_path = session_.Get(kLateRowsPathKey);
+  SLUICE_ASSIGN_OR_RETURN(late_rows_,
+                          LateRowRecorder::Create(late_path, &metrics_, session_.LocalTimeZone()));
+
+  // Channels first: every task's output needs the channels of the stages it feeds.
+  channels_.assign(physical_.stages.size(), {});
+  producer_offset_.assign(physical_.edges.size(), 0);
+  for (const Stage& stage : physical_.stages) {
+    for (const PlanNode* node : stage.operators) metrics_.OperatorLateRows(node->id);
+    if (stage.source) continue;
+    int producers = 0;
+    for (int e : stage.inputs) {
+      const StageEdge& edge = physical_.edges[e];
+      producer_offset_[e] = producers;
+      producers += edge.kind == EdgeKind::kForward ? 1 : physical_.stages[edge.from_stage].parallelism;
+    }
+    for (int i = 0; i < stage.parallelism; ++i) {
+      channels_[stage.id].push_back(group_.AddChannel(kDefaultChannelCapacity, producers));
+    }
+  }
+
+  for (const Stage& stage : physical_.stages) {
+    if (stage.source) {
+      ScanSource& scan = connectors_.sources.at(stage.source);
+      std::atomic<uint64_t>* rows_read = metrics_.SourceRows(stage.source->table->name);
+      // Splits are dealt round-robin over the stage's instances.
+      std::vector<std::vector<SourceSplitReader>> assigned(stage.parallelism);
+      for (size_t k = 0; k < scan.splits.size(); ++k) {
+        auto reader = scan.source->CreateReader(scan.splits[k]);
+        if (!reader.ok()) {
+          return reader.status().WithContext("table '" + stage.source->table->name + "' split '" +
+                                             scan.splits[k].id + "'");
+        }
+        assigned[k % stage.parallelism].push_back({scan.splits[k], std::move(reader).value()});
+      }
+      for (int i = 0; i < stage.parallelism; ++i) {
+        SLUICE_ASSIGN_OR_RETURN(auto chain, BuildChain(stage, i));
+        SourceTaskOptions source_options;
+        source_options.batch_size = static_cast<size_t>(session_.BatchSize());
+        source_options.idle_timeout_micros = session_.SourceIdleTimeoutMicros();
+        source_options.eval_context.time_zone = session_.LocalTimeZone();
+        source_options.rows_read = rows_read;
+        SLUICE_ASSIGN_OR_RETURN(
+            auto task, SourceTask::Create(TaskName(stage, i), stage.source->table,
+                                          std::move(assigned[i]), std::move(chain), source_options));
+        group_.AddTask(std::move(task));
+      }
+    } else {
+      for (int i = 0; i < stage.parallelism; ++i) {
+        SLUICE_ASSIGN_OR_RETURN(auto chain, BuildChain(stage, i));
+        group_.AddTask(std::make_unique<OperatorTask>(TaskName(stage, i), channels_[stage.id][i],
+                                                      std::move(chain)));
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::unique_ptr<OperatorChain>> Job::BuildChain(const Stage& stage, int instance) {
+  std::vector<ChainedOperator> operators;
+  for (const PlanNode* node : stage.operators) {
+    auto op = CreateOperator(*node);
+    if (!op.ok()) return op.status().WithContext(node->Describe());
+    operators.push_back({std::move(op).value(), node->id});
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto output, BuildOutput(stage, instance));
+  ChainContext context;
+  context.instance = instance;
+  context.parallelism = stage.parallelism;
+  context.session = &session_;
+  context.late_rows = late_rows_.get();
+  return std::make_unique<OperatorChain>(std::move(operators), std::move(output), context);
+}
+
+Result<std::unique_ptr<TaskOutput>> Job::BuildOutput(const Stage& stage, int instance) {
+  std::vector<std::unique_ptr<TaskOutput>> outputs;
+  if (stage.sink) {
+    SinkTarget& target = connectors_.sinks.at(stage.sink);
+    const std::string& table = stage.sink->table->name;
+    auto writer = target.sink->CreateWriter(instance, stage.parallelism);
+    if (!writer.ok()) return writer.status().WithContext("sink '" + table + "'");
+    outputs.push_back(std::make_unique<SinkOutput>(table, std::move(writer).value(),
+                                                   flush_interval_, metrics_.SinkRows(table),
+                                                   metrics_.AddSinkWatermark()));
+  }
+  for (int e : stage.outputs) {
+    const StageEdge& edge = physical_.edges[e];
+    const std::vector<Channel*>& targets = channels_[edge.to_stage];
+    const int producer = producer_offset_[e] + (edge.kind == EdgeKind::kForward ? 0 : instance);
+    switch (edge.kind) {
+      case EdgeKind::kForward:
+        outputs.push_back(ExchangeOutput::Forward(targets[instance], producer));
+        break;
+      case EdgeKind::kGlobal:
+        outputs.push_back(ExchangeOutput::Forward(targets[0], producer));
+        break;
+      case EdgeKind::kHash:
+        outputs.push_back(ExchangeOutput::Hash(
+            targets, std::vector<int>(targets.size(), producer), edge.keys));
+        break;
+      case EdgeKind::kRebalance:
+        outputs.push_back(
+            ExchangeOutput::Rebalance(targets, std::vector<int>(targets.size(), producer)));
+        break;
+    }
+  }
+  if (outputs.empty()) {
+    return Status::Internal("stage " + std::to_string(stage.id) + " has no output");
+  }
+  if (outputs.size() == 1) return std::move(outputs[0]);
+  return std::unique_ptr<TaskOutput>(std::make_unique<FanOutOutput>(std::move(outputs)));
+}
+
+Status Job::Run() {
+  if (ran_) return Status::Internal("a Job runs once");
+  ran_ = true;
+  metrics_.Start();
+  Status status = group_.Run();
+  metrics_.Stop();
+  Status closed = late_rows_->Close();
+  if (status.ok()) status = closed;
+  JobMetrics::Snapshot snapshot = metrics_.Read();
+  if (snapshot.total_late > 0 && late_rows_->path().empty()) {
+    std::string per_operator;
+    for (const auto& [op, rows] : snapshot.late_rows) {
+      per_operator += (per_operator.empty() ? "" : ", ") + op + ": " + FormatCount(rows);
+    }
+    std::fprintf(stderr,
+                 "sluice: warning: %s late rows were dropped (%s); SET '%s' = '<dir>' to keep "
+                 "them\n",
+                 FormatCount(snapshot.total_late).c_str(), per_operator.c_str(), kLateRowsPathKey);
+  }
+  return status;
+}
+
+void Job::Cancel(bool drain) { group_.Cancel(drain); }
+
+}  // namespace sluice

@@ -1,0 +1,88 @@
+#pragma once
+// Job: one run of a pipeline — every INSERT of a file — on this machine.
+//
+// Lifecycle: Create() validates the settings, creates sources and sinks through their
+// connectors, plans the stages and builds every task, channel, reader, writer and operator up
+// front, so configuration errors surface before anything runs. Run() (once) starts one thread
+// per task and blocks until all have ended: OK when every source ended (bounded input) or a drain
+// finished, the first error otherwise (it cancels the rest of the job), kCancelled after
+// Cancel(false).
+//
+// Threading: Cancel(), metrics(), StatusLine() and Summary() may be called from any thread while
+// Run() blocks (the CLI's signal handling and status line). Cancel(true) drains — sources stop
+// and end as if bounded, so windows fire and sinks flush (Ctrl-C); Cancel(false) stops at once.
+// Not async-signal-safe: call Cancel() from a normal thread.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connectors/connector.h"
+#include "exec/physical_planner/physical_plan.h"
+#include "exec/physical_planner/pipeline_connectors.h"
+#include "runtime/job_metrics.h"
+#include "runtime/late_row_recorder.h"
+#include "runtime/operator_chain.h"
+#include "runtime/session_config.h"
+#include "runtime/task_group.h"
+
+namespace sluice {
+
+struct JobOptions {
+  /// > 0: overrides 'parallelism.default' (the CLI's --parallelism).
+  int parallelism = 0;
+  /// > 0: overrides 'sluice.batch-size'.
+  int batch_size = 0;
+  /// Connectors looked up by name before the registry (tests).
+  std::vector<const ConnectorSpec*> extra_connectors;
+};
+
+class Job {
+ public:
+  /// Settings: `session`, plus the plan's SET values it does not already have, plus `options`.
+  /// Engine keys read here:
+  ///   'sluice.sink.flush-interval'  sink flush period (Default: 1 s)
+  ///   'sluice.late-rows.path'       directory for late-rows.jsonl (Default: none — late rows
+  ///                                 are counted and reported at exit)
+  static Result<std::unique_ptr<Job>> Create(PipelinePlan plan, SessionConfig session,
+                                             JobOptions options = {});
+  ~Job();
+  Job(const Job&) = delete;
+  Job& operator=(const Job&) = delete;
+
+  Status Run();
+  void Cancel(bool drain);
+
+  const JobMetrics& metrics() const { return metrics_; }
+  std::string StatusLine() const { return metrics_.StatusLine(); }
+  std::string Summary() const { return metrics_.Summary(); }
+
+  const PhysicalPlan& physical_plan() const { return physical_; }
+  const SessionConfig& session() const { return session_; }
+  size_t num_tasks() const { return group_.num_tasks(); }
+
+ private:
+  Job() = default;
+  Status Build();
+  Result<std::unique_ptr<TaskOutput>> BuildOutput(const Stage& stage, int instance);
+  Result<std::unique_ptr<OperatorChain>> BuildChain(const Stage& stage, int instance);
+
+  // Declaration order matters: tasks (in group_) are destroyed first, then what they use.
+  PipelinePlan plan_;
+  SessionConfig session_;
+  JobOptions options_;
+  std::chrono::microseconds flush_interval_{0};
+  JobMetrics metrics_;
+  PipelineConnectors connectors_;
+  std::unique_ptr<LateRowRecorder> late_rows_;
+  PhysicalPlan physical_;
+  /// channels_[stage][instance]: the input of each non-source task.
+  std::vector<std::vector<Channel*>> channels_;
+  /// producer_offset_[edge]: index of the edge's first producer in the target's channels.
+  std::vector<int> producer_offset_;
+  TaskGroup group_;
+  bool ran_ = false;
+};
+
+}  // namespace sluice

@@ -1,0 +1,81 @@
+#include "exec/operators/aggregate_table.h"
+
+#include <algorithm>
+
+namespace sluice {
+
+AggregateTable::AggregateTable(KeyLayout layout,
+                               const std::vector<std::unique_ptr<AggregateState>>& prototypes)
+    : keys_(layout) {
+  states_.reserve(prototypes.size());
+  for (const auto& prototype : prototypes) states_.push_back(prototype->CloneEmpty());
+}
+
+void AggregateTable::PrepareCreated() {
+  if (created_.empty()) return;
+  const size_t limit = keys_.group_limit();
+  // Ids below the old size were erased before: their accumulators hold stale values.
+  size_t reused = 0;
+  for (uint32_t g : created_) {
+    if (g < sized_groups_) created_[reused++] = g;
+  }
+  for (auto& state : states_) {
+    if (limit > sized_groups_) state->Resize(limit);
+    if (reused) state->Clear(created_.data(), reused);
+  }
+  sized_groups_ = std::max(sized_groups_, limit);
+  created_.clear();
+}
+
+void AggregateTable::FindOrInsert(const EncodedKeys& keys, const uint32_t* rows, size_t count,
+                                  const uint8_t* may_insert, uint32_t* groups,
+                                  std::vector<uint32_t>* created) {
+  keys_.FindOrInsert(keys, rows, count, may_insert, groups, &created_);
+  if (created) created->insert(created->end(), created_.begin(), created_.end());
+  PrepareCreated();
+}
+
+void AggregateTable::Update(const std::vector<const Column*>& arguments, const uint32_t* rows,
+                            const uint32_t* groups, const uint8_t* retract, size_t count) {
+  for (size_t j = 0; j < states_.size(); ++j) {
+    states_[j]->Update(arguments[j], rows, groups, retract, count);
+  }
+}
+
+void AggregateTable::MergeFrom(const AggregateTable& source) {
+  std::vector<uint32_t> source_groups = source.LiveGroups();
+  std::vector<uint32_t> groups(source_groups.size());
+  for (size_t i = 0; i < source_groups.size(); ++i) {
+    bool created = false;
+    groups[i] = keys_.InsertKeyOf(source.keys_, source_groups[i], &created);
+    if (created) created_.push_back(groups[i]);
+  }
+  PrepareCreated();
+  for (size_t j = 0; j < states_.size(); ++j) {
+    states_[j]->Merge(*source.states_[j], source_groups.data(), groups.data(), groups.size());
+  }
+}
+
+std::unique_ptr<AggregateTable> AggregateTable::Clone() const {
+  auto copy = std::make_unique<AggregateTable>(keys_.layout(), states_);
+  copy->MergeFrom(*this);
+  return copy;
+}
+
+std::vector<uint32_t> AggregateTable::LiveGroups() const {
+  std::vector<uint32_t> groups;
+  groups.reserve(keys_.size());
+  for (uint32_t g = 0; g < keys_.group_limit(); ++g) {
+    if (keys_.IsLive(g)) groups.push_back(g);
+  }
+  return groups;
+}
+
+std::vector<ColumnPtr> AggregateTable::Finalize(const uint32_t* groups, size_t count) {
+  std::vector<ColumnPtr> columns;
+  columns.reserve(states_.size());
+  for (auto& state : states_) columns.push_back(state->Finalize(groups, count));
+  return columns;
+}
+
+}  // namespace sluice

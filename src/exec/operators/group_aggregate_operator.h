@@ -1,0 +1,61 @@
+#pragma once
+// GroupAggregateOperator: non-windowed GROUP BY producing an updating changelog, EXPLAIN name
+// "GroupAggregate" (Flink's GroupAggFunction, in its mini-batch form).
+//
+// A whole input batch is accumulated first; then every key it touched emits, in the order the
+// batch first touched it:
+//   first rows of a key           +I[keys..., aggregates...]
+//   a changed result              -U[previous] +U[new]
+//   an unchanged result           nothing (as Flink, which compares the aggregate values)
+//   no rows left (count drops 0)  -D[previous], and the key's state is dropped
+// The input may be a changelog: +I/+U accumulate, -U/-D retract. A retraction for a key with no
+// state is ignored (Flink: "the first row is a retraction"). MIN/MAX keep a value -> count map per
+// key when the input is updating, so retracting the extreme falls back to the next value.
+// Without group keys the one global group follows the same rules.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec/operators/aggregate_layout.h"
+#include "exec/operators/aggregate_table.h"
+#include "exec/plan/plan_node.h"
+#include "runtime/operator.h"
+
+namespace sluice {
+
+class GroupAggregateOperator final : public Operator {
+ public:
+  static Result<std::unique_ptr<Operator>> Create(const GroupAggregateNode& node);
+
+  Status Process(Batch batch, Collector& out) override;
+  Status OnWatermark(int64_t watermark, Collector& out) override;
+  std::string Name() const override { return "GroupAggregate"; }
+
+  /// Keys currently holding state.
+  size_t group_count() const { return table_.size(); }
+
+ private:
+  GroupAggregateOperator(AggregateLayout layout, bool retractable);
+
+  AggregateLayout layout_;
+  bool retractable_;
+  AggregateTable table_;
+  std::vector<int64_t> record_counts_;  // per group: rows accumulated minus rows retracted
+
+  // Scratch, reused across batches.
+  EncodedKeys keys_;
+  std::vector<const Column*> arguments_;
+  std::vector<uint8_t> may_insert_;
+  std::vector<uint8_t> retract_;
+  std::vector<uint32_t> groups_;
+  std::vector<uint32_t> created_;
+  std::vector<uint32_t> rows_;
+  std::vector<uint32_t> row_groups_;
+  std::vector<uint8_t> row_retract_;
+  std::vector<uint32_t> touched_;
+  std::vector<uint8_t> is_touched_;  // per group
+  std::vector<uint8_t> is_new_;      // per group: created by the current batch
+};
+
+}  // namespace sluice

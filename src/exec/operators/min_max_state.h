@@ -1,0 +1,88 @@
+#pragma once
+// MIN and MAX over an append-only input: the best value so far per group. T is the argument's
+// physical type; VARCHAR values (T = std::string_view) are kept as owned std::strings, which are
+// reassigned only when the extreme changes.
+
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "exec/operators/aggregate_state.h"
+#include "exec/operators/value_order.h"
+
+namespace sluice {
+
+template <typename T, bool kMax>
+class MinMaxState final : public AggregateState {
+ public:
+  using Stored = std::conditional_t<std::is_same_v<T, std::string_view>, std::string, T>;
+
+  explicit MinMaxState(LogicalType result_type) : AggregateState(result_type) {}
+
+  std::unique_ptr<AggregateState> CloneEmpty() const override {
+    return std::make_unique<MinMaxState>(result_type());
+  }
+  void Resize(size_t groups) override {
+    values_.resize(groups);
+    has_value_.resize(groups, 0);
+  }
+  void Clear(const uint32_t* groups, size_t count) override {
+    for (size_t i = 0; i < count; ++i) {
+      values_[groups[i]] = Stored{};
+      has_value_[groups[i]] = 0;
+    }
+  }
+
+  /// Retraction is not supported here (CreateAggregateState picks MinMaxRetractState for it).
+  void Update(const Column* argument, const uint32_t* rows, const uint32_t* groups,
+              const uint8_t* /*retract*/, size_t count) override {
+    const T* values = argument->data<T>();
+    const uint8_t* valid = argument->validity();
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t row = rows[i];
+      if (valid && !valid[row]) continue;
+      Offer(groups[i], values[row]);
+    }
+  }
+
+  void Merge(const AggregateState& source, const uint32_t* source_groups, const uint32_t* groups,
+             size_t count) override {
+    const auto& other = static_cast<const MinMaxState&>(source);
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t s = source_groups[i];
+      if (other.has_value_[s]) Offer(groups[i], T(other.values_[s]));
+    }
+  }
+
+  ColumnPtr Finalize(const uint32_t* groups, size_t count) override {
+    auto out = std::make_shared<Column>(result_type());
+    out->Resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t g = groups[i];
+      if (!has_value_[g]) {
+        out->SetNull(i, true);
+      } else if constexpr (std::is_same_v<T, std::string_view>) {
+        out->SetString(i, values_[g]);
+      } else {
+        out->data<T>()[i] = values_[g];
+      }
+    }
+    return out;
+  }
+
+ private:
+  void Offer(uint32_t group, const T& value) {
+    ValueLess less;
+    if (has_value_[group]) {
+      const T current(values_[group]);
+      if (!(kMax ? less(current, value) : less(value, current))) return;
+    }
+    values_[group] = Stored(value);
+    has_value_[group] = 1;
+  }
+
+  std::vector<Stored> values_;
+  std::vector<uint8_t> has_value_;
+};
+
+}  // namespace sluice

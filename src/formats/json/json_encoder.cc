@@ -1,0 +1,156 @@
+#include "formats/json/json_encoder.h"
+
+#include <cmath>
+
+#include "formats/scalar_text.h"
+#include "types/value.h"
+
+namespace sluice {
+
+void AppendJsonString(std::string_view text, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t run = 0;  // start of the pending span that needs no escaping
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(text.data() + run, i - run);
+    run = i + 1;
+    out->push_back('\\');
+    switch (c) {
+      case '"':
+      case '\\':
+        out->push_back(static_cast<char>(c));
+        break;
+      case '\n':
+        out->push_back('n');
+        break;
+      case '\r':
+        out->push_back('r');
+        break;
+      case '\t':
+        out->push_back('t');
+        break;
+      case '\b':
+        out->push_back('b');
+        break;
+      case '\f':
+        out->push_back('f');
+        break;
+      default:
+        out->append("u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 0xf]);
+    }
+  }
+  out->append(text.data() + run, text.size() - run);
+  out->push_back('"');
+}
+
+namespace {
+
+class JsonRecordEncoder final : public RecordEncoder {
+ public:
+  JsonRecordEncoder(const Schema& schema, const JsonOptions& options) : options_(options) {
+    for (const Field& field : schema.fields) {
+      std::string key;
+      AppendJsonString(field.name, &key);
+      key.push_back(':');
+      columns_.push_back({field.type, std::move(key)});
+    }
+  }
+
+  Status Encode(const Batch& batch, size_t begin, size_t end, std::string* out,
+                std::vector<size_t>* row_ends) override {
+    for (size_t row = begin; row < end; ++row) {
+      out->push_back('{');
+      bool first = true;
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        const Column& column = *batch.column(c);
+        const bool is_null = column.IsNull(row);
+        if (is_null && options_.ignore_null_fields) continue;
+        if (!first) out->push_back(',');
+        first = false;
+        out->append(columns_[c].key);
+        if (is_null) {
+          out->append("null");
+        } else {
+          AppendValue(columns_[c].type, column, row, out);
+        }
+      }
+      out->append("}\n");
+      if (row_ends) row_ends->push_back(out->size());
+    }
+    return Status::OK();
+  }
+
+ private:
+  struct ColumnInfo {
+    LogicalType type;
+    std::string key;  // "\"name\":"
+  };
+
+  void AppendValue(const LogicalType& type, const Column& column, size_t row, std::string* out) {
+    switch (type.id) {
+      case TypeId::kBoolean:
+        out->append(column.Get<uint8_t>(row) ? "true" : "false");
+        return;
+      case TypeId::kInt:
+        AppendInt64Text(column.Get<int32_t>(row), out);
+        return;
+      case TypeId::kBigint:
+        AppendInt64Text(column.Get<int64_t>(row), out);
+        return;
+      case TypeId::kDouble: {
+        double v = column.Get<double>(row);
+        if (std::isfinite(v)) {
+          out->append(FormatDoubleJava(v));
+        } else {
+          AppendJsonString(FormatDoubleJava(v), out);
+        }
+        return;
+      }
+      case TypeId::kDecimal:
+        AppendDecimalText(column.Get<int128_t>(row), type.scale, out);
+        return;
+      case TypeId::kVarchar:
+        AppendJsonString(column.GetString(row), out);
+        return;
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampLtz:
+        out->push_back('"');
+        AppendTimestampText(column.Get<int64_t>(row), type.precision,
+                            options_.iso8601 ? 'T' : ' ', out);
+        if (type.id == TypeId::kTimestampLtz) out->push_back('Z');
+        out->push_back('"');
+        return;
+      case TypeId::kDate:
+        out->push_back('"');
+        AppendDateText(column.Get<int32_t>(row), out);
+        out->push_back('"');
+        return;
+      case TypeId::kNull:
+      case TypeId::kInterval:
+        out->append("null");
+        return;
+    }
+  }
+
+  JsonOptions options_;
+  std::vector<ColumnInfo> columns_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RecordEncoder>> MakeJsonRecordEncoder(const Schema& schema,
+                                                             const JsonOptions& options) {
+  for (const Field& field : schema.fields) {
+    if (field.type.id == TypeId::kInterval) {
+      return Status::Unsupported("the json format cannot write column '" + field.name +
+                                 "' of type " + field.type.ToString());
+    }
+  }
+  return std::unique_ptr<RecordEncoder>(std::make_unique<JsonRecordEncoder>(schema, options));
+}
+
+}  // namespace sluice

@@ -1,0 +1,86 @@
+#pragma once
+// SourceTask: one parallel instance of a source stage. It owns some of the table's splits
+// (assigned round-robin by the job), polls their readers in turn, builds full table rows
+// (computed columns), cuts each batch at the split's per-row watermarks (WatermarkGenerator),
+// and drives its OperatorChain (the chained Calc, maybe a sink, and the output).
+//
+// Task watermark = min over its splits' watermarks (WatermarkValve), leaving out splits that
+// produced no rows for longer than the idle timeout (wall clock); when all are idle the task
+// tells downstream it is idle, and active again before its next rows. A split that ends no longer
+// counts. When every split has ended — or a drain was requested — the task advances to
+// kMaxWatermark (firing every window downstream, as Flink does at the end of a bounded source),
+// finishes its chain and emits End. Unbounded splits run until the job is drained or stopped.
+//
+// Runs on its own thread; each SplitReader is used only from it (see source.h).
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/operator_chain.h"
+#include "runtime/source.h"
+#include "runtime/table_row_builder.h"
+#include "runtime/task.h"
+#include "runtime/watermark_generator.h"
+#include "runtime/watermark_valve.h"
+
+namespace sluice {
+
+struct SourceSplitReader {
+  SourceSplit split;
+  std::unique_ptr<SplitReader> reader;
+};
+
+struct SourceTaskOptions {
+  /// Rows per Poll() ('sluice.batch-size').
+  size_t batch_size = 4096;
+  /// 'table.exec.source.idle-timeout'; 0 = splits never become idle.
+  int64_t idle_timeout_micros = 0;
+  EvalContext eval_context;
+  /// The job's "rows read" counter for this table (may be null).
+  std::atomic<uint64_t>* rows_read = nullptr;
+};
+
+class SourceTask : public Task {
+ public:
+  static Result<std::unique_ptr<SourceTask>> Create(std::string name,
+                                                    std::shared_ptr<const TableDef> table,
+                                                    std::vector<SourceSplitReader> splits,
+                                                    std::unique_ptr<OperatorChain> chain,
+                                                    SourceTaskOptions options);
+  ~SourceTask() override;
+
+  std::string Name() const override { return name_; }
+  Status Run(RunControl& control) override;
+
+ private:
+  struct SplitState {
+    SourceSplitReader input;
+    std::unique_ptr<WatermarkGenerator> watermarks;
+    std::chrono::steady_clock::time_point last_active;
+    bool open = false;
+  };
+  SourceTask() = default;
+
+  Status Loop(RunControl& control);
+  /// Polls split `index` once; sets *progressed when it produced rows or a watermark.
+  Status PollSplit(size_t index, bool* progressed);
+  Status EmitRows(size_t index, Batch physical);
+  Status Apply(const WatermarkValve::Update& update);
+  Status CheckIdle(std::chrono::steady_clock::time_point now);
+  Status InSplit(size_t index, const Status& status) const;
+  void CloseReaders();
+
+  std::string name_;
+  std::shared_ptr<const TableDef> table_;
+  std::vector<SplitState> splits_;
+  std::unique_ptr<OperatorChain> chain_;
+  SourceTaskOptions options_;
+  std::unique_ptr<TableRowBuilder> rows_;
+  std::unique_ptr<WatermarkValve> valve_;
+  std::vector<WatermarkGenerator::Cut> cuts_;
+};
+
+}  // namespace sluice

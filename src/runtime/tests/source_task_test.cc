@@ -1,0 +1,207 @@
+#include "runtime/source_task.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "runtime/tests/test_operators.h"
+#include "runtime/tests/test_sources.h"
+
+namespace sluice {
+namespace {
+
+using testkit::IdTsRows;
+using testkit::RecordingOutput;
+using testkit::Rows;
+using testkit::ScriptedReader;
+using testkit::ScriptStep;
+using testkit::Watermark;
+
+std::shared_ptr<const TableDef> EventsTable(std::optional<int64_t> delay) {
+  auto table = std::make_shared<TableDef>();
+  table->name = "events";
+  for (const Field& f : testkit::IdTsSchema().fields) table->columns.push_back({f, nullptr, "", false});
+  if (delay) {
+    WatermarkDef wm;
+    wm.rowtime_column = 1;
+    wm.fixed_delay_micros = *delay;
+    table->watermark = wm;
+  }
+  return table;
+}
+
+struct SourceHarness {
+  std::unique_ptr<SourceTask> task;
+  RecordingOutput* output = nullptr;
+  std::atomic<uint64_t> rows_read{0};
+
+  void Build(std::shared_ptr<const TableDef> table, std::vector<std::unique_ptr<SplitReader>> readers,
+             int64_t idle_timeout_micros = 0, std::vector<ChainedOperator> ops = {}) {
+    std::vector<SourceSplitReader> splits;
+    for (size_t i = 0; i < readers.size(); ++i) {
+      splits.push_back({SourceSplit{"split-" + std::to_string(i), static_cast<int>(i)},
+                        std::move(readers[i])});
+    }
+    auto out = std::make_unique<RecordingOutput>();
+    output = out.get();
+    auto chain = std::make_unique<OperatorChain>(std::move(ops), std::move(out), ChainContext{});
+    SourceTaskOptions options;
+    options.idle_timeout_micros = idle_timeout_micros;
+    options.rows_read = &rows_read;
+    auto created = SourceTask::Create("source task", std::move(table), std::move(splits),
+                                      std::move(chain), options);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    task = std::move(created).value();
+  }
+};
+
+std::unique_ptr<SplitReader> Script(std::vector<ScriptStep> steps, bool bounded = true) {
+  return std::make_unique<ScriptedReader>(std::move(steps), bounded);
+}
+
+/// Waits (bounded) until `done` holds.
+template <typename F>
+bool WaitFor(F done, std::chrono::milliseconds limit = std::chrono::milliseconds(2000)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+TEST(SourceTaskTest, CutsBatchesAtPerRowWatermarksThenEndsWithMax) {
+  SourceHarness h;
+  std::vector<std::unique_ptr<SplitReader>> readers;
+  readers.push_back(Script({Rows(IdTsRows({{1, 10}, {2, 20}, {3, 5}, {4, 30}, {5, 12}}))}));
+  h.Build(EventsTable(0), std::move(readers));
+  RunControl control;
+  ASSERT_TRUE(h.task->Run(control).ok());
+  EXPECT_EQ(h.output->events(),
+            (std::vector<std::string>{"row 1", "row 2", "wm 20", "row 3", "row 4", "wm 30",
+                                      "row 5", "wm max", "end"}));
+  EXPECT_EQ(h.rows_read.load(), 5u);
+}
+
+TEST(SourceTaskTest, TaskWatermarkIsMinOverSplitsAndEndedSplitsStopCounting) {
+  SourceHarness h;
+  std::vector<std::unique_ptr<SplitReader>> readers;
+  readers.push_back(Script({Rows(IdTsRows({{1, 100}})), Rows(IdTsRows({{2, 200}}))}));
+  readers.push_back(Script({Rows(IdTsRows({{10, 50}}))}));
+  h.Build(EventsTable(0), std::move(readers));
+  RunControl control;
+  ASSERT_TRUE(h.task->Run(control).ok());
+  // Round 1: split 0 -> 100 (min still -inf), split 1 -> 50 (min 50), then split 1 ends (min =
+  // split 0 = 100). Round 2: split 0 -> 200 and ends.
+  EXPECT_EQ(h.output->events(),
+            (std::vector<std::string>{"row 1", "row 10", "wm 50", "wm 100", "row 2", "wm 200",
+                                      "wm max", "end"}));
+}
+
+TEST(SourceTaskTest, ExplicitWatermarksAdvanceTheSplit) {
+  SourceHarness h;
+  std::vector<std::unique_ptr<SplitReader>> readers;
+  readers.push_back(Script({Rows(IdTsRows({{1, 10}})), Watermark(25), Watermark(15),
+                            Rows(IdTsRows({{2, 20}, {3, 40}}))}));
+  h.Build(EventsTable(5), std::move(readers));
+  RunControl control;
+  ASSERT_TRUE(h.task->Run(control).ok());
+  // ts 10 - 5 = 5; explicit 25; 15 is behind; row ts 20 may be late (already emitted, no cut).
+  EXPECT_EQ(h.output->events(), (std::vector<std::string>{"row 1", "wm 5", "wm 25", "row 2",
+                                                          "row 3", "wm 35", "wm max", "end"}));
+}
+
+TEST(SourceTaskTest, NullRowtimeFailsNamingTableAndSplit) {
+  SourceHarness h;
+  BatchBuilder builder(testkit::IdTsSchema());
+  builder.AppendRow({Value::Bigint(1), Value::Null(LogicalType::Timestamp(3))});
+  std::vector<std::unique_ptr<SplitReader>> readers;
+  readers.push_back(Script({Rows(builder.Finish())}));
+  h.Build(EventsTable(0), std::move(readers));
+  RunControl control;
+  Status status = h.task->Run(control);
+  EXPECT_EQ(status.code(), ErrorCode::kRuntimeError);
+  EXPECT_NE(status.message().find("events"), std::string::npos);
+  EXPECT_NE(status.message().find("split-0"), std::string::npos);
+}
+
+TEST(SourceTaskTest, IdleSplitIsLeftOutAfterTheTimeout) {
+  SourceHarness h;
+  std::vector<std::unique_ptr<SplitReader>> readers;
+  readers.push_back(Script({Rows(IdTsRows({{1, 1000}}))}, /*bounded=*/false));
+  readers.push_back(Script({}, /*bounded=*/false));  // never produces anything
+  h.Build(EventsTable(0), std::move(readers), /*idle_timeout_micros=*/30'000);
+  RunControl control;
+  Status status;
+  std::thread runner([&] { status = h.task->Run(control); });
+  bool advanced = WaitFor([&] { return h.output->Contains("wm 1000"); });
+  bool idle = WaitFor([&] { return h.output->Contains("idle"); });
+  control.RequestDrain();
+  runner.join();
+  EXPECT_TRUE(advanced) << "the idle split must not hold the watermark back";
+  EXPECT_TRUE(idle) << "with every split idle the task must report idleness";
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  auto events = h.output->events();
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_EQ(events[events.size() - 2], "wm max");
+  EXPECT_EQ(events.back(), "end");
+}
+
+TEST(SourceTaskTest, WithoutIdleTimeoutASilentSplitHoldsTheWatermark) {
+  SourceHarness h;
+  std::vector<std::unique_ptr<SplitReader>> readers;
+  readers.push_back(Script({Rows(IdTsRows({{1, 1000}}))}, /*bounded=*/false));
+  readers.push_back(Script({}, /*bounded=*/false));
+  h.Build(EventsTable(0), std::move(readers), /*idle_timeout_micros=*/0);
+  RunControl control;
+  Status status;
+  std::thread runner([&] { status = h.task->Run(control); });
+  ASSERT_TRUE(WaitFor([&] { return h.output->Contains("row 1"); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  control.RequestDrain();
+  runner.join();
+  EXPECT_TRUE(status.ok());
+  EXPECT_EQ(h.output->events(), (std::vector<std::string>{"row 1", "wm max", "end"}));
+}
+
+TEST(SourceTaskTest, DrainAndStopEndAnUnboundedSourceQuickly) {
+  for (bool drain : {true, false}) {
+    SourceHarness h;
+    std::vector<std::unique_ptr<SplitReader>> readers;
+    readers.push_back(Script({Rows(IdTsRows({{1, 5}}))}, /*bounded=*/false));
+    std::vector<ChainedOperator> ops;
+    ops.push_back({std::make_unique<testkit::HoldUntilWatermark>(), "hold"});
+    h.Build(EventsTable(10), std::move(readers), 0, std::move(ops));
+    RunControl control;
+    Status status;
+    std::thread runner([&] { status = h.task->Run(control); });
+    ASSERT_TRUE(WaitFor([&] { return h.rows_read.load() == 1; }));
+    auto start = std::chrono::steady_clock::now();
+    if (drain) {
+      control.RequestDrain();
+    } else {
+      control.RequestStop();
+    }
+    runner.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+    if (drain) {
+      EXPECT_TRUE(status.ok());
+      // The held row fires on the final watermark.
+      EXPECT_EQ(h.output->events(), (std::vector<std::string>{"wm -5", "row 1", "wm max", "end"}));
+    } else {
+      EXPECT_EQ(status.code(), ErrorCode::kCancelled);
+      EXPECT_FALSE(h.output->Contains("end"));
+    }
+  }
+}
+
+TEST(SourceTaskTest, NoSplitsEndsAtOnce) {
+  SourceHarness h;
+  h.Build(EventsTable(0), {});
+  RunControl control;
+  ASSERT_TRUE(h.task->Run(control).ok());
+  EXPECT_EQ(h.output->events(), (std::vector<std::string>{"wm max", "end"}));
+}
+
+}  // namespace
+}  // namespace sluice
