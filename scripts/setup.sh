@@ -45,4 +45,13 @@ if [ ! -f "$duck_dir/lib/libduckdb.so" ] || [ ! -f "$duck_dir/include/duckdb.h" 
   cp "$tmp"/hdr/package/src/duckdb/src/include/duckdb.h "$duck_dir/include/"
   rm -rf "$tmp"
 fi
-echo "setup: done (DuckDB in $duck_dir)"
+echo "setup: DuckDB in $duck_dir"
+
+# Python for the end-to-end tests: pytest and DuckDB's own Python package (the oracle).
+venv="$cache/venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import duckdb, pytest" 2>/dev/null; then
+  echo "setup: creating $venv"
+  python3 -m venv "$venv" || { apt-get install -y -qq python3-venv && python3 -m venv "$venv"; }
+  "$venv/bin/pip" install -q --disable-pip-version-check pytest "duckdb==${duck_version}"
+fi
+echo "setup: python venv ready ($venv)"

@@ -12,7 +12,7 @@
 
 #include "cli/commands.h"
 #include "engine/job.h"
-#include "exec/physical_planner/physical_planner.h"
+#include "exec/physical_planner/explain.h"
 #include "sql/planner/script_compiler.h"
 
 namespace sluice::cli {
@@ -45,9 +45,7 @@ Result<sql::CompiledScript> Compile(const RunFlags& flags) {
 int ExplainCommand(const RunFlags& flags) {
   auto compiled = Compile(flags);
   if (!compiled.ok()) return ReportError(compiled.status());
-  auto text = ExplainPipeline(compiled->plan, compiled->session);
-  if (!text.ok()) return ReportError(text.status());
-  std::cout << *text;
+  std::cout << ExplainPipeline(compiled->plan, compiled->session);
   return 0;
 }
 

@@ -14,7 +14,7 @@ namespace sluice {
 
 const std::vector<const ConnectorSpec*>& AllConnectors() {
   static const std::vector<const ConnectorSpec*> kConnectors = {
-      &kDatagenConnector, &kOrdersConnector,   &kFilesystemConnector,
+      &kDatagenConnector, &kOrdersConnector,    &kFilesystemConnector,
       &kPrintConnector,   &kBlackholeConnector, &kDuckDbConnector,
   };
   return kConnectors;
@@ -63,7 +63,8 @@ void AddCandidates(std::string_view pattern, const std::vector<std::string>& col
     return;
   }
   for (const auto& c : columns) {
-    out->push_back(std::string(pattern.substr(0, hash)) + c + std::string(pattern.substr(hash + 1)));
+    out->push_back(std::string(pattern.substr(0, hash)) + c +
+                   std::string(pattern.substr(hash + 1)));
   }
 }
 
@@ -77,18 +78,15 @@ const OptionDef* FindOptionDef(const ConnectorSpec& spec, std::string_view key) 
 }  // namespace
 
 Status ValidateOptions(const ConnectorSpec& spec, const TableDef& table) {
-  // Physical columns, spelled out here: exec/plan's .cc files are not linked into this layer.
   std::vector<std::string> columns;
-  for (const ColumnDef& c : table.columns) {
-    if (!c.computed && c.metadata_key.empty() && !c.is_virtual) columns.push_back(c.field.name);
-  }
+  for (int i : table.PhysicalColumnIndices()) columns.push_back(table.columns[i].field.name);
 
   // The selected format's options are accepted too.
   const FormatSpec* format = nullptr;
   if (const OptionDef* format_def = FindOptionDef(spec, "format")) {
     auto it = table.options.find("format");
-    std::string_view name = it != table.options.end() ? std::string_view(it->second)
-                                                      : format_def->default_value;
+    std::string_view name =
+        it != table.options.end() ? std::string_view(it->second) : format_def->default_value;
     if (!name.empty()) {
       SLUICE_ASSIGN_OR_RETURN(format, FindFormat(name));
     }
@@ -129,14 +127,13 @@ Status ValidateOptions(const ConnectorSpec& spec, const TableDef& table) {
       for (const FormatOptionDef& def : format->options) candidates.emplace_back(def.key);
     }
     return Status::InvalidOption("unknown option '" + key + "' for connector '" +
-                                 std::string(spec.name) + "'" +
-                                 DidYouMeanSuffix(key, candidates));
+                                 std::string(spec.name) + "'" + DidYouMeanSuffix(key, candidates));
   }
 
   for (const OptionDef& def : spec.options) {
     if (def.required && table.options.find(std::string(def.key)) == table.options.end()) {
-      return Status::InvalidOption("connector '" + std::string(spec.name) +
-                                   "' needs option '" + std::string(def.key) + "'");
+      return Status::InvalidOption("connector '" + std::string(spec.name) + "' needs option '" +
+                                   std::string(def.key) + "'");
     }
   }
   return Status::OK();

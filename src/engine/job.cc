@@ -32,7 +32,8 @@ Result<std::unique_ptr<Job>> Job::Create(PipelinePlan plan, SessionConfig sessio
   for (const auto& [key, value] : plan.settings) {
     if (!session.Get(key)) session.Set(key, value);
   }
-  if (options.parallelism > 0) session.Set("parallelism.default", std::to_string(options.parallelism));
+  if (options.parallelism > 0)
+    session.Set("parallelism.default", std::to_string(options.parallelism));
   if (options.batch_size > 0) session.Set("sluice.batch-size", std::to_string(options.batch_size));
   SLUICE_RETURN_IF_ERROR(session.Validate());
   if (plan.sinks.empty()) return Status::InvalidArgument("the pipeline has no INSERT INTO");
@@ -40,7 +41,8 @@ Result<std::unique_ptr<Job>> Job::Create(PipelinePlan plan, SessionConfig sessio
   job->flush_interval_ = kDefaultSinkFlushInterval;
   if (auto value = session.Get(kFlushIntervalKey)) {
     auto micros = ParseDuration(*value);
-    if (!micros.ok()) return micros.status().WithContext(std::string("'") + kFlushIntervalKey + "'");
+    if (!micros.ok())
+      return micros.status().WithContext(std::string("'") + kFlushIntervalKey + "'");
     if (*micros <= 0) {
       return Status::InvalidOption(std::string("'") + kFlushIntervalKey + "' must be positive");
     }
@@ -73,7 +75,8 @@ Status Job::Build() {
     for (int e : stage.inputs) {
       const StageEdge& edge = physical_.edges[e];
       producer_offset_[e] = producers;
-      producers += edge.kind == EdgeKind::kForward ? 1 : physical_.stages[edge.from_stage].parallelism;
+      producers +=
+          edge.kind == EdgeKind::kForward ? 1 : physical_.stages[edge.from_stage].parallelism;
     }
     for (int i = 0; i < stage.parallelism; ++i) {
       channels_[stage.id].push_back(group_.AddChannel(kDefaultChannelCapacity, producers));
@@ -102,8 +105,9 @@ Status Job::Build() {
         source_options.eval_context.time_zone = session_.LocalTimeZone();
         source_options.rows_read = rows_read;
         SLUICE_ASSIGN_OR_RETURN(
-            auto task, SourceTask::Create(TaskName(stage, i), stage.source->table,
-                                          std::move(assigned[i]), std::move(chain), source_options));
+            auto task,
+            SourceTask::Create(TaskName(stage, i), stage.source->table, std::move(assigned[i]),
+                               std::move(chain), source_options));
         group_.AddTask(std::move(task));
       }
     } else {
@@ -156,8 +160,8 @@ Result<std::unique_ptr<TaskOutput>> Job::BuildOutput(const Stage& stage, int ins
         outputs.push_back(ExchangeOutput::Forward(targets[0], producer));
         break;
       case EdgeKind::kHash:
-        outputs.push_back(ExchangeOutput::Hash(
-            targets, std::vector<int>(targets.size(), producer), edge.keys));
+        outputs.push_back(
+            ExchangeOutput::Hash(targets, std::vector<int>(targets.size(), producer), edge.keys));
         break;
       case EdgeKind::kRebalance:
         outputs.push_back(
@@ -194,6 +198,8 @@ Status Job::Run() {
   return status;
 }
 
-void Job::Cancel(bool drain) { group_.Cancel(drain); }
+void Job::Cancel(bool drain) {
+  group_.Cancel(drain);
+}
 
 }  // namespace sluice

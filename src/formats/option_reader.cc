@@ -17,7 +17,9 @@ Status OptionReader::Bad(std::string_view key, const std::string& value,
                                std::string(expected) + ", got '" + value + "'");
 }
 
-bool OptionReader::Has(std::string_view key) const { return Find(key) != nullptr; }
+bool OptionReader::Has(std::string_view key) const {
+  return Find(key) != nullptr;
+}
 
 std::string OptionReader::String(std::string_view key, std::string_view fallback) const {
   const std::string* v = Find(key);

@@ -25,7 +25,9 @@ int128_t PowerOfTen(int n) {
   return kTable.values[n];
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Checks the JSON/Java number grammar [+-]digits[.digits][e[+-]digits] and reports its parts.
 struct NumberParts {

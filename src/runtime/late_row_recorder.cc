@@ -9,6 +9,9 @@
 
 namespace sluice {
 
+namespace {
+
+/// Appends `text` as a quoted JSON string.
 void AppendJsonString(std::string_view text, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
@@ -42,6 +45,8 @@ void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
+/// Appends a column value as JSON: numbers and booleans bare, NULL as null, everything else as a
+/// string in Flink's print format (timestamps "2024-01-01 00:01:00.000").
 void AppendJsonValue(const Column& column, size_t row, const TimeZone& time_zone,
                      std::string* out) {
   if (column.IsNull(row)) {
@@ -87,6 +92,8 @@ void AppendJsonValue(const Column& column, size_t row, const TimeZone& time_zone
   }
 }
 
+}  // namespace
+
 Result<std::unique_ptr<LateRowRecorder>> LateRowRecorder::Create(
     std::optional<std::string> directory, JobMetrics* metrics, TimeZone time_zone) {
   std::unique_ptr<LateRowRecorder> recorder(new LateRowRecorder());
@@ -108,7 +115,9 @@ Result<std::unique_ptr<LateRowRecorder>> LateRowRecorder::Create(
   return recorder;
 }
 
-LateRowRecorder::~LateRowRecorder() { Close().IgnoreError(); }
+LateRowRecorder::~LateRowRecorder() {
+  Close().IgnoreError();
+}
 
 Status LateRowRecorder::OnLateRows(const std::string& operator_id, const Schema& schema,
                                    const Batch& rows, int64_t watermark) {
@@ -121,8 +130,7 @@ Status LateRowRecorder::OnLateRows(const std::string& operator_id, const Schema&
   std::string prefix = "{\"operator\": ";
   AppendJsonString(operator_id, &prefix);
   prefix += ", \"watermark\": ";
-  AppendJsonString(watermark == kMinWatermark ? "-inf" : FormatTimestampSql(watermark, 3),
-                   &prefix);
+  AppendJsonString(watermark == kMinWatermark ? "-inf" : FormatTimestampSql(watermark, 3), &prefix);
   prefix += ", \"row\": {";
   const size_t columns = std::min(schema.size(), rows.num_columns());
   for (size_t r = 0; r < rows.num_rows(); ++r) {

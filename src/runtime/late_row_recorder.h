@@ -46,11 +46,4 @@ class LateRowRecorder : public LateRowHandler {
   std::string line_;  // reused buffer, guarded by mutex_
 };
 
-/// Appends `value` as a JSON value: numbers and booleans bare, NULL as null, everything else as a
-/// string in Flink's print format (timestamps "2024-01-01 00:01:00.000").
-void AppendJsonValue(const Column& column, size_t row, const TimeZone& time_zone,
-                     std::string* out);
-/// Appends `text` as a quoted JSON string.
-void AppendJsonString(std::string_view text, std::string* out);
-
 }  // namespace sluice

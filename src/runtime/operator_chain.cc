@@ -75,7 +75,9 @@ Status OperatorChain::AdvanceWatermark(int64_t watermark) {
   return output_->EmitWatermark(watermark);
 }
 
-Status OperatorChain::SetIdle(bool idle) { return output_->EmitStatus(idle); }
+Status OperatorChain::SetIdle(bool idle) {
+  return output_->EmitStatus(idle);
+}
 
 Status OperatorChain::Finish() {
   for (size_t i = 0; i < operators_.size(); ++i) {
@@ -85,7 +87,9 @@ Status OperatorChain::Finish() {
   return output_->EmitEnd();
 }
 
-Status OperatorChain::OnTimer(SteadyTime now) { return output_->OnTimer(now); }
+Status OperatorChain::OnTimer(SteadyTime now) {
+  return output_->OnTimer(now);
+}
 
 void OperatorChain::Abort() {
   if (done_) return;

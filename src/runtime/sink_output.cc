@@ -12,7 +12,9 @@ SinkOutput::SinkOutput(std::string table, std::unique_ptr<SinkWriter> writer,
       watermark_(watermark),
       last_flush_(std::chrono::steady_clock::now()) {}
 
-SinkOutput::~SinkOutput() { Abort(); }
+SinkOutput::~SinkOutput() {
+  Abort();
+}
 
 Status SinkOutput::WithTable(const Status& status) const {
   return status.ok() ? status : status.WithContext("sink '" + table_ + "'");

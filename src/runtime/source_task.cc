@@ -10,7 +10,9 @@ constexpr std::chrono::microseconds kMinBackoff{200};
 constexpr std::chrono::microseconds kMaxBackoff{20'000};
 }  // namespace
 
-SourceTask::~SourceTask() { CloseReaders(); }
+SourceTask::~SourceTask() {
+  CloseReaders();
+}
 
 Result<std::unique_ptr<SourceTask>> SourceTask::Create(std::string name,
                                                        std::shared_ptr<const TableDef> table,
@@ -84,7 +86,8 @@ Status SourceTask::EmitRows(size_t index, Batch physical) {
   }
   size_t begin = 0;
   for (const WatermarkGenerator::Cut& cut : cuts_) {
-    if (cut.end > begin) SLUICE_RETURN_IF_ERROR(chain_->Process(rows.Slice(begin, cut.end - begin)));
+    if (cut.end > begin)
+      SLUICE_RETURN_IF_ERROR(chain_->Process(rows.Slice(begin, cut.end - begin)));
     begin = cut.end;
     SLUICE_RETURN_IF_ERROR(Apply(valve_->OnWatermark(input, cut.watermark)));
   }

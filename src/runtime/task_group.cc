@@ -11,7 +11,9 @@ Channel* TaskGroup::AddChannel(size_t capacity, int num_producers) {
   return channels_.back().get();
 }
 
-void TaskGroup::AddTask(std::unique_ptr<Task> task) { tasks_.push_back(std::move(task)); }
+void TaskGroup::AddTask(std::unique_ptr<Task> task) {
+  tasks_.push_back(std::move(task));
+}
 
 void TaskGroup::StopAll() {
   control_.RequestStop();

@@ -6,8 +6,8 @@ namespace sluice {
 
 WatermarkGenerator::~WatermarkGenerator() = default;
 
-Result<std::unique_ptr<WatermarkGenerator>> WatermarkGenerator::Create(
-    const TableDef& table, const EvalContext& context) {
+Result<std::unique_ptr<WatermarkGenerator>> WatermarkGenerator::Create(const TableDef& table,
+                                                                       const EvalContext& context) {
   std::unique_ptr<WatermarkGenerator> gen(new WatermarkGenerator());
   gen->table_ = table.name;
   gen->current_ = kMinWatermark;

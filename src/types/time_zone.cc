@@ -210,7 +210,9 @@ class PosixParser {
   size_t i_ = 0;
 };
 
-bool IsLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool IsLeapYear(int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 // Days since the epoch of the rule's date in `year`.
 int64_t RuleDay(const PosixDayRule& rule, int64_t year) {
@@ -250,7 +252,8 @@ class TzifReader {
     if (!ReadHeader(&v2) || !ReadBlock(v2, 8, transitions, initial_offset)) return false;
     if (pos_ < data_.size() && data_[pos_] == '\n') {
       size_t end = data_.find('\n', pos_ + 1);
-      if (end != std::string_view::npos) *footer = std::string(data_.substr(pos_ + 1, end - pos_ - 1));
+      if (end != std::string_view::npos)
+        *footer = std::string(data_.substr(pos_ + 1, end - pos_ - 1));
     }
     return true;
   }
@@ -294,14 +297,14 @@ class TzifReader {
     size_t types_at = indices_at + h.timecnt;
     std::vector<int64_t> type_offsets(h.typecnt);
     for (uint32_t t = 0; t < h.typecnt; ++t) {
-      type_offsets[t] = static_cast<int64_t>(static_cast<int32_t>(U32(types_at + t * 6))) *
-                        kMicrosPerSecond;
+      type_offsets[t] =
+          static_cast<int64_t>(static_cast<int32_t>(U32(types_at + t * 6))) * kMicrosPerSecond;
     }
     *initial_offset = type_offsets[0];
     transitions->clear();
     for (uint32_t k = 0; k < h.timecnt; ++k) {
-      int64_t at = time_size == 8 ? I64(times_at + k * 8)
-                                  : static_cast<int32_t>(U32(times_at + k * 4));
+      int64_t at =
+          time_size == 8 ? I64(times_at + k * 8) : static_cast<int32_t>(U32(times_at + k * 4));
       uint8_t type = static_cast<uint8_t>(data_[indices_at + k]);
       if (type >= h.typecnt) return false;
       at = std::clamp(at, -kMaxTzifSeconds, kMaxTzifSeconds);
@@ -337,10 +340,9 @@ void ExpandPosixRule(const PosixRule& rule, std::vector<TzifTransition>* transit
     if (start > last_at) extra.push_back({start, rule.dst_offset});
     if (end > last_at) extra.push_back({end, rule.std_offset});
   }
-  std::sort(extra.begin(), extra.end(),
-            [](const TzifTransition& a, const TzifTransition& b) {
-              return a.at_utc_micros < b.at_utc_micros;
-            });
+  std::sort(extra.begin(), extra.end(), [](const TzifTransition& a, const TzifTransition& b) {
+    return a.at_utc_micros < b.at_utc_micros;
+  });
   transitions->insert(transitions->end(), extra.begin(), extra.end());
 }
 
@@ -361,7 +363,9 @@ std::optional<std::string> ReadFile(const std::string& path) {
 
 }  // namespace
 
-TimeZone TimeZone::Utc() { return TimeZone(); }
+TimeZone TimeZone::Utc() {
+  return TimeZone();
+}
 
 Result<TimeZone> TimeZone::Parse(const std::string& name) {
   TimeZone zone;

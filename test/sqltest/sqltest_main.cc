@@ -223,7 +223,7 @@ class Runner {
     auto job = Job::Create(compiled.plan, compiled.session, options);
     if (!job.ok()) return job.status();
     SLUICE_RETURN_IF_ERROR((*job)->Run());
-    return (*job)->Metrics().late_rows;
+    return (*job)->metrics().Read().total_late;
   }
 
   std::string path_;

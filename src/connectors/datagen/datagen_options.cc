@@ -65,9 +65,10 @@ Status ParseField(const Field& field, const OptionReader& reader, DatagenFieldCo
   if (f->sequence) {
     if (id != TypeId::kInt && id != TypeId::kBigint && id != TypeId::kDouble &&
         id != TypeId::kDecimal && id != TypeId::kVarchar) {
-      return Status::InvalidOption("a 'sequence' field must be INT, BIGINT, DOUBLE, DECIMAL or "
-                                   "STRING; column '" + field.name + "' is " +
-                                   field.type.ToString());
+      return Status::InvalidOption(
+          "a 'sequence' field must be INT, BIGINT, DOUBLE, DECIMAL or "
+          "STRING; column '" +
+          field.name + "' is " + field.type.ToString());
     }
     allowed.insert(allowed.end(), {"start", "end"});
     if (!reader.Has(key("start")) || !reader.Has(key("end"))) {
@@ -110,7 +111,7 @@ Status ParseField(const Field& field, const OptionReader& reader, DatagenFieldCo
         }
         break;
       }
-      case TypeId::kDouble:
+      case TypeId::kDouble: {
         allowed.insert(allowed.end(), {"min", "max"});
         SLUICE_ASSIGN_OR_RETURN(f->min_double, reader.Double(key("min"), 4.9e-324));
         SLUICE_ASSIGN_OR_RETURN(f->max_double, reader.Double(key("max"), 1.7976931348623157e308));
@@ -119,7 +120,8 @@ Status ParseField(const Field& field, const OptionReader& reader, DatagenFieldCo
                                        key("max") + "'");
         }
         break;
-      case TypeId::kDecimal:
+      }
+      case TypeId::kDecimal: {
         allowed.insert(allowed.end(), {"min", "max"});
         f->max_decimal = MaxUnscaled(field.type.precision);
         f->min_decimal = -f->max_decimal;
@@ -130,11 +132,13 @@ Status ParseField(const Field& field, const OptionReader& reader, DatagenFieldCo
                                        key("max") + "'");
         }
         break;
-      case TypeId::kVarchar:
+      }
+      case TypeId::kVarchar: {
         allowed.insert(allowed.end(), {"length", "var-len"});
         SLUICE_ASSIGN_OR_RETURN(f->length, reader.Int(key("length"), 100, 0, 1 << 24));
         SLUICE_ASSIGN_OR_RETURN(f->var_len, reader.Bool(key("var-len"), false));
         break;
+      }
       case TypeId::kTimestamp:
       case TypeId::kTimestampLtz:
       case TypeId::kDate:
@@ -147,16 +151,16 @@ Status ParseField(const Field& field, const OptionReader& reader, DatagenFieldCo
           }
         }
         break;
-      default:
+      case TypeId::kBoolean:
+      case TypeId::kInterval:
+      case TypeId::kNull:
         break;
     }
   }
   for (const char* name : {"min", "max", "max-past", "length", "var-len", "start", "end"}) {
-    if (reader.Has(key(name)) &&
-        std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+    if (reader.Has(key(name)) && std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       return Status::InvalidOption("option '" + key(name) + "' does not apply to " + kind +
-                                   " field '" + field.name + "' of type " +
-                                   field.type.ToString());
+                                   " field '" + field.name + "' of type " + field.type.ToString());
     }
   }
   return Status::OK();

@@ -83,8 +83,8 @@ void FieldGenerator::FillRandom(Column* column, size_t count, const GeneratorClo
     case TypeId::kInt:
     case TypeId::kBigint: {
       // The span can be 2^64 (the whole BIGINT range), which wraps to 0: then take raw bits.
-      const uint64_t span = static_cast<uint64_t>(config_.max_int) -
-                            static_cast<uint64_t>(config_.min_int) + 1;
+      const uint64_t span =
+          static_cast<uint64_t>(config_.max_int) - static_cast<uint64_t>(config_.min_int) + 1;
       const uint64_t base = static_cast<uint64_t>(config_.min_int);
       if (config_.type.id == TypeId::kInt) {
         auto* out = column->data<int32_t>();
@@ -110,11 +110,10 @@ void FieldGenerator::FillRandom(Column* column, size_t count, const GeneratorClo
       auto* out = column->data<int128_t>();
       // Unsigned arithmetic: the span of DECIMAL(38) is wider than int128 holds.
       const auto base = static_cast<unsigned __int128>(config_.min_decimal);
-      const unsigned __int128 span =
-          static_cast<unsigned __int128>(config_.max_decimal) - base + 1;
+      const unsigned __int128 span = static_cast<unsigned __int128>(config_.max_decimal) - base + 1;
       for (size_t i = 0; i < count; ++i) {
-        unsigned __int128 r = (static_cast<unsigned __int128>(values_.Next()) << 64) |
-                              values_.Next();
+        unsigned __int128 r =
+            (static_cast<unsigned __int128>(values_.Next()) << 64) | values_.Next();
         out[i] = static_cast<int128_t>(base + r % span);
       }
       return;
@@ -126,8 +125,8 @@ void FieldGenerator::FillRandom(Column* column, size_t count, const GeneratorClo
       const uint64_t max_length = static_cast<uint64_t>(config_.length);
       scratch_.resize(max_length);
       for (size_t i = 0; i < count; ++i) {
-        size_t length = config_.var_len && max_length > 0 ? 1 + values_.Below(max_length)
-                                                          : max_length;
+        size_t length =
+            config_.var_len && max_length > 0 ? 1 + values_.Below(max_length) : max_length;
         for (size_t c = 0; c < length; c += 16) {
           uint64_t bits = values_.Next();
           for (size_t k = c; k < length && k < c + 16; ++k, bits >>= 4) {
@@ -141,8 +140,8 @@ void FieldGenerator::FillRandom(Column* column, size_t count, const GeneratorClo
     case TypeId::kTimestamp:
     case TypeId::kTimestampLtz:
     case TypeId::kDate: {
-      const int64_t now = config_.type.id == TypeId::kTimestampLtz ? clock.now_utc_micros
-                                                                   : clock.now_local_micros;
+      const int64_t now =
+          config_.type.id == TypeId::kTimestampLtz ? clock.now_utc_micros : clock.now_local_micros;
       const uint64_t span = static_cast<uint64_t>(config_.max_past_micros) + 1;
       if (config_.type.id == TypeId::kDate) {
         auto* out = column->data<int32_t>();

@@ -23,8 +23,8 @@ size_t RateLimiter::Acquire(size_t wanted, std::chrono::milliseconds max_wait) {
     available = rate_;
   }
   if (available < 1) {
-    auto wait = std::chrono::duration_cast<std::chrono::microseconds>(
-        Seconds((1 - available) / rate_));
+    auto wait =
+        std::chrono::duration_cast<std::chrono::microseconds>(Seconds((1 - available) / rate_));
     std::this_thread::sleep_for(std::min<std::chrono::microseconds>(wait, max_wait));
     now = std::chrono::steady_clock::now();
     available = due();
@@ -38,7 +38,8 @@ size_t RateLimiter::Acquire(size_t wanted, std::chrono::milliseconds max_wait) {
 Result<double> ParseRowsPerSecond(const Options& options, double fallback) {
   OptionReader reader(options);
   if (reader.String("rows-per-second", "") == "unlimited") return 0.0;
-  SLUICE_ASSIGN_OR_RETURN(int64_t rate, reader.Int("rows-per-second", static_cast<int64_t>(fallback)));
+  SLUICE_ASSIGN_OR_RETURN(int64_t rate,
+                          reader.Int("rows-per-second", static_cast<int64_t>(fallback)));
   if (rate == -1) return 0.0;
   if (rate <= 0) {
     return Status::InvalidOption(

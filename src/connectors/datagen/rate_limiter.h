@@ -19,8 +19,7 @@ class RateLimiter {
   bool unlimited() const { return rate_ <= 0; }
   /// How many of `wanted` rows may be emitted now. When none is due yet it sleeps until one is,
   /// but at most `max_wait`, and may then return 0.
-  size_t Acquire(size_t wanted,
-                 std::chrono::milliseconds max_wait = std::chrono::milliseconds(50));
+  size_t Acquire(size_t wanted, std::chrono::milliseconds max_wait = std::chrono::milliseconds(50));
 
  private:
   double rate_;

@@ -2,21 +2,28 @@
 
 #include <filesystem>
 #include <map>
+#include <thread>
 
 namespace sluice {
 
 namespace {
 
-// Open databases by canonical path. Closing also takes this lock, so a file is never open twice
-// while its last user is closing it.
+// Open databases by canonical path. An entry stays until its database is closed (under the
+// lock), so a file is never opened again while its last user is still closing it. Both are
+// leaked on purpose: databases may be closed during static destruction.
 std::mutex& RegistryMutex() {
-  static std::mutex mutex;
-  return mutex;
+  static auto* mutex = new std::mutex;
+  return *mutex;
 }
 
-std::map<std::string, std::weak_ptr<DuckDbDatabase>>& Registry() {
-  static std::map<std::string, std::weak_ptr<DuckDbDatabase>> registry;
-  return registry;
+struct RegistryEntry {
+  std::weak_ptr<DuckDbDatabase> database;
+  const DuckDbDatabase* raw = nullptr;
+};
+
+std::map<std::string, RegistryEntry>& Registry() {
+  static auto* registry = new std::map<std::string, RegistryEntry>;
+  return *registry;
 }
 
 std::string CanonicalPath(const std::string& path) {
@@ -110,20 +117,27 @@ Result<duckdb_database> DuckDbDatabase::OpenHandle(const std::string& path, bool
 
 Result<std::shared_ptr<DuckDbDatabase>> DuckDbDatabase::Open(const std::string& path) {
   const std::string canonical = CanonicalPath(path);
-  std::lock_guard<std::mutex> lock(RegistryMutex());
-  auto& entry = Registry()[canonical];
-  if (auto existing = entry.lock()) return existing;
-  SLUICE_ASSIGN_OR_RETURN(duckdb_database handle, OpenHandle(path, /*read_only=*/false));
-  std::shared_ptr<DuckDbDatabase> database(new DuckDbDatabase(canonical, handle, true));
-  entry = database;
-  return database;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(RegistryMutex());
+      auto it = Registry().find(canonical);
+      if (it == Registry().end()) {
+        SLUICE_ASSIGN_OR_RETURN(duckdb_database handle, OpenHandle(path, /*read_only=*/false));
+        std::shared_ptr<DuckDbDatabase> database(new DuckDbDatabase(canonical, handle, true));
+        Registry()[canonical] = {database, database.get()};
+        return database;
+      }
+      if (auto existing = it->second.database.lock()) return existing;
+    }
+    std::this_thread::yield();  // its last user is closing it: wait until it is gone
+  }
 }
 
 std::shared_ptr<DuckDbDatabase> DuckDbDatabase::FindOpen(const std::string& path) {
   const std::string canonical = CanonicalPath(path);
   std::lock_guard<std::mutex> lock(RegistryMutex());
   auto it = Registry().find(canonical);
-  return it == Registry().end() ? nullptr : it->second.lock();
+  return it == Registry().end() ? nullptr : it->second.database.lock();
 }
 
 Result<std::shared_ptr<DuckDbDatabase>> DuckDbDatabase::OpenReadOnly(const std::string& path) {
@@ -137,9 +151,9 @@ DuckDbDatabase::~DuckDbDatabase() {
     return;
   }
   std::lock_guard<std::mutex> lock(RegistryMutex());
-  auto it = Registry().find(path_);
-  if (it != Registry().end() && it->second.expired()) Registry().erase(it);
   duckdb_close(&database_);
+  auto it = Registry().find(path_);
+  if (it != Registry().end() && it->second.raw == this) Registry().erase(it);
 }
 
 Result<DuckDbConnection> DuckDbDatabase::Connect() {

@@ -24,8 +24,8 @@ struct FileSinkConfig {
   std::string directory;
   const FormatSpec* format = nullptr;
   Schema schema;
-  Options options;                            // for the format
-  int64_t file_size_bytes = 128LL << 20;      // sink.rolling-policy.file-size
+  Options options;                                             // for the format
+  int64_t file_size_bytes = 128LL << 20;                       // sink.rolling-policy.file-size
   int64_t rollover_interval_micros = 30LL * 60 * 1000 * 1000;  // ...rollover-interval
 };
 

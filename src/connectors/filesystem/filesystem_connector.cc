@@ -63,8 +63,9 @@ Result<std::unique_ptr<Sink>> MakeFileSink(const TableContext& context) {
     return Status::InvalidOption("option 'sink.rolling-policy.file-size' must be positive");
   }
   config.file_size_bytes = *size;
-  SLUICE_ASSIGN_OR_RETURN(config.rollover_interval_micros,
-                          DurationOption(reader, "sink.rolling-policy.rollover-interval", "30 min"));
+  SLUICE_ASSIGN_OR_RETURN(
+      config.rollover_interval_micros,
+      DurationOption(reader, "sink.rolling-policy.rollover-interval", "30 min"));
   SLUICE_RETURN_IF_ERROR(
       DurationOption(reader, "sink.rolling-policy.check-interval", "1 min").status());
   SLUICE_RETURN_IF_ERROR(config.format->make_encoder(config.schema, options).status());
@@ -75,8 +76,9 @@ Result<std::unique_ptr<Sink>> MakeFileSink(const TableContext& context) {
 
 const ConnectorSpec kFilesystemConnector = {
     .name = "filesystem",
-    .description = "Files of a text format (json, csv): read a file or directory, write part "
-                   "files into a directory.",
+    .description =
+        "Files of a text format (json, csv): read a file or directory, write part "
+        "files into a directory.",
     .options =
         {
             {"path", "", "File or directory to read; directory to write.", true},

@@ -1,5 +1,6 @@
 #include "connectors/orders/order_generator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -72,12 +73,10 @@ Result<OrderGenerator> OrderGenerator::Make(const Schema& schema, const OrdersCo
     g.cumulative_weights_.push_back(total);
   }
   g.names_ = std::make_shared<std::vector<std::string>>();
-  int width = 4;
-  for (int64_t n = config.customers - 1; n >= 10000; n /= 10) ++width;
-  char buf[32];
+  const size_t width = std::max<size_t>(4, std::to_string(config.customers - 1).size());
   for (int64_t c = 0; c < config.customers; ++c) {
-    std::snprintf(buf, sizeof(buf), "cust-%0*lld", width, static_cast<long long>(c));
-    g.names_->push_back(buf);
+    std::string digits = std::to_string(c);
+    g.names_->push_back("cust-" + std::string(width - digits.size(), '0') + digits);
   }
   g.first_status_name_ = g.names_->size();
   for (const auto& s : config.statuses) g.names_->push_back(s.name);

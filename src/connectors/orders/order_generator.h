@@ -39,8 +39,8 @@ class OrderGenerator {
  private:
   enum class Role : uint8_t { kOrderId, kCustomerId, kAmount, kStatus, kTime };
 
-  OrderGenerator(Schema schema, OrdersConfig config) : schema_(std::move(schema)),
-                                                       config_(std::move(config)) {}
+  OrderGenerator(Schema schema, OrdersConfig config)
+      : schema_(std::move(schema)), config_(std::move(config)) {}
 
   Schema schema_;
   OrdersConfig config_;

@@ -9,8 +9,7 @@ namespace sluice {
 
 namespace {
 
-Result<int64_t> DurationMillis(const OptionReader& reader, const char* key,
-                               const char* fallback) {
+Result<int64_t> DurationMillis(const OptionReader& reader, const char* key, const char* fallback) {
   auto micros = ParseDuration(reader.String(key, fallback));
   if (!micros.ok()) return micros.status().WithContext(std::string("option '") + key + "'");
   if (*micros < 0) return Status::InvalidOption(std::string("option '") + key + "' is negative");
@@ -40,8 +39,7 @@ Result<std::vector<OrderStatusWeight>> ParseStatuses(const std::string& text) {
       status.weight = *weight;
     }
     if (status.name.empty()) {
-      return Status::InvalidOption("option 'orders.statuses': empty status name in '" + text +
-                                   "'");
+      return Status::InvalidOption("option 'orders.statuses': empty status name in '" + text + "'");
     }
     out.push_back(std::move(status));
   }
@@ -68,8 +66,7 @@ Result<OrdersConfig> ParseOrdersConfig(const Options& options, int64_t now_ms) {
     std::optional<int64_t> micros = ParseTimestamp(start);
     if (!micros) {
       return Status::InvalidOption(
-          "option 'orders.start-time' expects 'yyyy-MM-dd HH:mm:ss' or 'now', got '" + start +
-          "'");
+          "option 'orders.start-time' expects 'yyyy-MM-dd HH:mm:ss' or 'now', got '" + start + "'");
     }
     config.start_time_ms = FloorDiv(*micros, kMicrosPerMilli);
   }
@@ -87,10 +84,9 @@ Result<OrdersConfig> ParseOrdersConfig(const Options& options, int64_t now_ms) {
   }
   SLUICE_ASSIGN_OR_RETURN(config.late_by_ms, DurationMillis(reader, "orders.late-by", "2 min"));
   SLUICE_ASSIGN_OR_RETURN(config.customers, reader.Int("orders.customers", 1000, 1, 100'000'000));
-  SLUICE_ASSIGN_OR_RETURN(
-      config.statuses,
-      ParseStatuses(reader.String("orders.statuses",
-                                  "created:10,paid:20,completed:60,cancelled:10")));
+  SLUICE_ASSIGN_OR_RETURN(config.statuses,
+                          ParseStatuses(reader.String(
+                              "orders.statuses", "created:10,paid:20,completed:60,cancelled:10")));
   config.raw_path = reader.String("orders.raw-path", "");
   return config;
 }

@@ -110,8 +110,7 @@ class OrdersSplitReader final : public SplitReader {
 std::string OrdersSource::RawPathFor(const std::string& raw_path, int index, int splits) {
   if (raw_path.empty()) return "";
   if (splits == 1) return raw_path;
-  return (std::filesystem::path(raw_path) / ("split-" + std::to_string(index) + ".jsonl"))
-      .string();
+  return (std::filesystem::path(raw_path) / ("split-" + std::to_string(index) + ".jsonl")).string();
 }
 
 Result<std::vector<SourceSplit>> OrdersSource::ListSplits(int parallelism) {

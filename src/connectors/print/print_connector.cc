@@ -10,8 +10,8 @@ namespace {
 Result<std::unique_ptr<Sink>> MakePrintSink(const TableContext& context) {
   OptionReader reader(context.table->options);
   SLUICE_ASSIGN_OR_RETURN(bool standard_error, reader.Bool("standard-error", false));
-  return std::unique_ptr<Sink>(std::make_unique<PrintSink>(
-      reader.String("print-identifier", ""), standard_error ? stderr : stdout));
+  return std::unique_ptr<Sink>(std::make_unique<PrintSink>(reader.String("print-identifier", ""),
+                                                           standard_error ? stderr : stdout));
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <optional>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -100,7 +100,8 @@ inline std::string Option(const TableContext& context, const std::string& key) {
 inline Result<std::unique_ptr<Source>> MakeScriptedSource(const TableContext& context) {
   std::lock_guard<std::mutex> lock(RegistryMutex());
   auto it = Scripts().find(Option(context, "script"));
-  if (it == Scripts().end()) return Status::NotFound("no script '" + Option(context, "script") + "'");
+  if (it == Scripts().end())
+    return Status::NotFound("no script '" + Option(context, "script") + "'");
   return std::unique_ptr<Source>(std::make_unique<ScriptedSource>(it->second));
 }
 
@@ -131,7 +132,8 @@ class CollectingSink : public Sink {
 inline Result<std::unique_ptr<Sink>> MakeCollectingSink(const TableContext& context) {
   std::lock_guard<std::mutex> lock(RegistryMutex());
   auto it = Collections().find(Option(context, "into"));
-  if (it == Collections().end()) return Status::NotFound("no collection '" + Option(context, "into") + "'");
+  if (it == Collections().end())
+    return Status::NotFound("no collection '" + Option(context, "into") + "'");
   std::string max = Option(context, "max-writers");
   return std::unique_ptr<Sink>(
       std::make_unique<CollectingSink>(it->second, max.empty() ? INT_MAX : std::stoi(max)));
@@ -164,10 +166,9 @@ inline std::shared_ptr<TableDef> EventsTable(const std::string& name, const std:
   WatermarkDef wm;
   wm.rowtime_column = 3;
   wm.fixed_delay_micros = delay_micros;
-  wm.expression = BoundExpr::Call(
-      "-", LogicalType::Timestamp(3),
-      {BoundExpr::ColumnRef(3, LogicalType::Timestamp(3), "ts"),
-       BoundExpr::Literal(Value::Interval(delay_micros))});
+  wm.expression = BoundExpr::Call("-", LogicalType::Timestamp(3),
+                                  {BoundExpr::ColumnRef(3, LogicalType::Timestamp(3), "ts"),
+                                   BoundExpr::Literal(Value::Interval(delay_micros))});
   table->watermark = wm;
   table->options = {{"connector", "scripted"}, {"script", script}};
   return table;
@@ -182,11 +183,12 @@ inline Schema EventsSchema() {
   return s;
 }
 
-inline Batch EventRows(const std::vector<std::tuple<int64_t, std::string, int64_t, int64_t>>& rows) {
+inline Batch EventRows(
+    const std::vector<std::tuple<int64_t, std::string, int64_t, int64_t>>& rows) {
   BatchBuilder builder(EventsSchema());
   for (const auto& [id, user, amount, ts] : rows) {
-    builder.AppendRow({Value::Bigint(id), Value::Varchar(user), Value::Bigint(amount),
-                       Value::Timestamp(ts)});
+    builder.AppendRow(
+        {Value::Bigint(id), Value::Varchar(user), Value::Bigint(amount), Value::Timestamp(ts)});
   }
   return builder.Finish();
 }
@@ -286,7 +288,8 @@ inline std::shared_ptr<SinkNode> CollectSink(PlanNodePtr input, const std::strin
                                              const std::string& into, int max_writers = 0) {
   auto table = std::make_shared<TableDef>();
   table->name = table_name;
-  for (const Field& f : input->output_schema.fields) table->columns.push_back({f, nullptr, "", false});
+  for (const Field& f : input->output_schema.fields)
+    table->columns.push_back({f, nullptr, "", false});
   table->options = {{"connector", "collect"}, {"into", into}};
   if (max_writers > 0) table->options["max-writers"] = std::to_string(max_writers);
   auto node = std::make_shared<SinkNode>();

@@ -16,7 +16,9 @@ namespace {
 
 // --- typing ---
 
-bool IsDatetime(const LogicalType& t) { return t.IsTimestamp() || t.id == TypeId::kDate; }
+bool IsDatetime(const LogicalType& t) {
+  return t.IsTimestamp() || t.id == TypeId::kDate;
+}
 
 LogicalType DecimalResultType(const std::string& op, const LogicalType& a, const LogicalType& b) {
   int p1 = a.precision, s1 = a.scale, p2 = b.precision, s2 = b.scale;
@@ -71,7 +73,7 @@ Result<ExprPtr> BindTemporal(const std::string& op, std::vector<ExprPtr>& args) 
 }
 
 Result<ExprPtr> BindArithmetic(const std::string& name, std::vector<ExprPtr>& args) {
-  std::string op = name == "mod" ? "%" : name;
+  std::string op = name == "mod" ? "%" : name == "negate" ? "-" : name;
   if (args.size() == 1) return BindUnary(op, args);
   if (args.size() != 2) return CannotApply(op, args);
   LogicalType a = args[0]->type, b = args[1]->type;
@@ -178,7 +180,7 @@ template <typename T>
 Status DivisionByZero(const Datum& dividend, size_t row, const char* op) {
   std::string value;
   if constexpr (std::is_same_v<T, int128_t>) {
-    value = DecimalToString(ArgReader<int128_t>(dividend)[row], dividend.column->type().scale);
+    value = FormatDecimal(ArgReader<int128_t>(dividend)[row], dividend.column->type().scale);
   } else {
     value = std::to_string(ArgReader<T>(dividend)[row]);
   }
@@ -239,15 +241,14 @@ Status DecimalAdd(const KernelContext&, const Datum* args, size_t, size_t count,
     std::optional<int128_t> x = Rescale(a, s1, s), y = Rescale(b, s2, s);
     int128_t r;
     if (!x || !y) return std::nullopt;
-    bool overflow = kSubtract ? __builtin_sub_overflow(*x, *y, &r)
-                              : __builtin_add_overflow(*x, *y, &r);
+    bool overflow =
+        kSubtract ? __builtin_sub_overflow(*x, *y, &r) : __builtin_add_overflow(*x, *y, &r);
     if (overflow) return std::nullopt;
     return r;
   });
 }
 
-Status DecimalMultiply(const KernelContext&, const Datum* args, size_t, size_t count,
-                       Column* out) {
+Status DecimalMultiply(const KernelContext&, const Datum* args, size_t, size_t count, Column* out) {
   int product_scale = args[0].column->type().scale + args[1].column->type().scale;
   int s = out->type().scale;
   return DecimalRows(args, count, out, [&](int128_t a, int128_t b) -> std::optional<int128_t> {
@@ -282,11 +283,10 @@ template <bool kSubtract>
 Status TimestampPlusInterval(const KernelContext&, const Datum* args, size_t, size_t count,
                              Column* out) {
   PropagateNulls(args, 2, count, out);
-  MapBinary<int64_t, int64_t, int64_t>(args[0], args[1], count, out->data<int64_t>(),
-                                       [](int64_t ts, int64_t interval) {
-                                         return kSubtract ? WrapSub(ts, interval)
-                                                          : WrapAdd(ts, interval);
-                                       });
+  MapBinary<int64_t, int64_t, int64_t>(
+      args[0], args[1], count, out->data<int64_t>(), [](int64_t ts, int64_t interval) {
+        return kSubtract ? WrapSub(ts, interval) : WrapAdd(ts, interval);
+      });
   return Status::OK();
 }
 
@@ -295,12 +295,11 @@ template <bool kSubtract>
 Status DatePlusInterval(const KernelContext&, const Datum* args, size_t, size_t count,
                         Column* out) {
   PropagateNulls(args, 2, count, out);
-  MapBinary<int32_t, int32_t, int64_t>(args[0], args[1], count, out->data<int32_t>(),
-                                       [](int32_t date, int64_t interval) {
-                                         int32_t days =
-                                             static_cast<int32_t>(interval / kMicrosPerDay);
-                                         return kSubtract ? date - days : date + days;
-                                       });
+  MapBinary<int32_t, int32_t, int64_t>(
+      args[0], args[1], count, out->data<int32_t>(), [](int32_t date, int64_t interval) {
+        int32_t days = static_cast<int32_t>(interval / kMicrosPerDay);
+        return kSubtract ? date - days : date + days;
+      });
   return Status::OK();
 }
 
@@ -311,7 +310,9 @@ Status IntervalDivide(const KernelContext& ctx, const Datum* args, size_t n, siz
 
 // --- dispatch ---
 
-ResolvedKernel K(KernelFn fn) { return ResolvedKernel{fn, nullptr, nullptr}; }
+ResolvedKernel K(KernelFn fn) {
+  return ResolvedKernel{fn, nullptr, nullptr};
+}
 
 template <typename Op>
 Result<ResolvedKernel> ByNumericType(TypeId id) {
@@ -369,7 +370,8 @@ Result<ResolvedKernel> ResolveArithmetic(const BoundExpr& call, const ConstantAr
   }
   bool modulo = op == "%";
   if (operand == TypeId::kInt) {
-    return K(modulo ? IntegerDivide<int32_t, int32_t, true> : IntegerDivide<int32_t, int32_t, false>);
+    return K(modulo ? IntegerDivide<int32_t, int32_t, true>
+                    : IntegerDivide<int32_t, int32_t, false>);
   }
   if (!modulo) return K(IntegerDivide<int64_t, int64_t, false>);
   return K(call.type.id == TypeId::kInt ? IntegerDivide<int64_t, int32_t, true>
@@ -383,10 +385,13 @@ const ScalarFunction kFunctions[] = {
     {"/", 2, 2, BindArithmetic, ResolveArithmetic},
     {"%", 2, 2, BindArithmetic, ResolveArithmetic},
     {"mod", 2, 2, BindArithmetic, ResolveArithmetic},
+    {"negate", 1, 1, BindArithmetic, ResolveArithmetic},
 };
 
 }  // namespace
 
-std::span<const ScalarFunction> ArithmeticFunctions() { return kFunctions; }
+std::span<const ScalarFunction> ArithmeticFunctions() {
+  return kFunctions;
+}
 
 }  // namespace sluice

@@ -22,10 +22,18 @@ std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
-std::string Describe(int64_t v) { return std::to_string(v); }
-std::string Describe(int32_t v) { return std::to_string(v); }
-std::string Describe(double v) { return FormatDoubleJava(v); }
-std::string Describe(std::string_view v) { return "'" + std::string(v) + "'"; }
+std::string Describe(int64_t v) {
+  return std::to_string(v);
+}
+std::string Describe(int32_t v) {
+  return std::to_string(v);
+}
+std::string Describe(double v) {
+  return FormatDoubleJava(v);
+}
+std::string Describe(std::string_view v) {
+  return "'" + std::string(v) + "'";
+}
 
 // Runs convert(value, &result) -> bool over the valid rows; failures become NULL (TRY_CAST) or
 // an error naming the value.
@@ -42,7 +50,7 @@ Status CastRows(const KernelContext& ctx, const Datum& in, size_t count, Column*
     if (!ctx.try_cast) {
       std::string value;
       if constexpr (std::is_same_v<From, int128_t>) {
-        value = DecimalToString(values[i], in.column->type().scale);
+        value = FormatDecimal(values[i], in.column->type().scale);
       } else if constexpr (std::is_same_v<From, uint8_t>) {
         value = values[i] ? "TRUE" : "FALSE";
       } else {
@@ -84,8 +92,7 @@ Status IntegerToInteger(const KernelContext& ctx, const Datum* args, size_t, siz
 }
 
 template <typename From>
-Status IntegerToDouble(const KernelContext&, const Datum* args, size_t, size_t count,
-                       Column* out) {
+Status IntegerToDouble(const KernelContext&, const Datum* args, size_t, size_t count, Column* out) {
   PropagateNulls(args, 1, count, out);
   MapUnary<double, From>(args[0], count, out->data<double>(),
                          [](From v) { return static_cast<double>(v); });
@@ -141,8 +148,8 @@ Status DecimalToDecimal(const KernelContext& ctx, const Datum* args, size_t, siz
   });
 }
 
-Status DecimalToDouble(const KernelContext&, const Datum* args, size_t, size_t count,
-                       Column* out) {
+Status DecimalToDoubleCast(const KernelContext&, const Datum* args, size_t, size_t count,
+                           Column* out) {
   int scale = args[0].column->type().scale;
   PropagateNulls(args, 1, count, out);
   MapUnary<double, int128_t>(args[0], count, out->data<double>(),
@@ -195,8 +202,7 @@ Status FormatRows(const Datum* args, size_t count, Column* out, Format&& format)
 }
 
 template <typename From>
-Status IntegerToString(const KernelContext&, const Datum* args, size_t, size_t count,
-                       Column* out) {
+Status IntegerToString(const KernelContext&, const Datum* args, size_t, size_t count, Column* out) {
   ArgReader<From> in(args[0]);
   return FormatRows(args, count, out, [&](size_t i, StringWriter& w) {
     char buf[24];
@@ -205,23 +211,21 @@ Status IntegerToString(const KernelContext&, const Datum* args, size_t, size_t c
   });
 }
 
-Status DoubleToString(const KernelContext&, const Datum* args, size_t, size_t count,
-                      Column* out) {
+Status DoubleToString(const KernelContext&, const Datum* args, size_t, size_t count, Column* out) {
   ArgReader<double> in(args[0]);
   return FormatRows(args, count, out,
                     [&](size_t i, StringWriter& w) { w.Copy(i, FormatDoubleJava(in[i])); });
 }
 
-Status DecimalToString(const KernelContext&, const Datum* args, size_t, size_t count,
-                       Column* out) {
+Status DecimalToStringCast(const KernelContext&, const Datum* args, size_t, size_t count,
+                           Column* out) {
   ArgReader<int128_t> in(args[0]);
   int scale = args[0].column->type().scale;
   return FormatRows(args, count, out,
-                    [&](size_t i, StringWriter& w) { w.Copy(i, DecimalToString(in[i], scale)); });
+                    [&](size_t i, StringWriter& w) { w.Copy(i, FormatDecimal(in[i], scale)); });
 }
 
-Status BooleanToString(const KernelContext&, const Datum* args, size_t, size_t count,
-                       Column* out) {
+Status BooleanToString(const KernelContext&, const Datum* args, size_t, size_t count, Column* out) {
   ArgReader<uint8_t> in(args[0]);
   // Flink 1.15+ prints upper case.
   return FormatRows(args, count, out,
@@ -321,14 +325,13 @@ Status StringToDouble(const KernelContext& ctx, const Datum* args, size_t, size_
 Status StringToDecimal(const KernelContext& ctx, const Datum* args, size_t, size_t count,
                        Column* out) {
   const LogicalType type = out->type();
-  return CastRows<std::string_view, int128_t>(ctx, args[0], count, out,
-                                              [&](std::string_view s, int128_t* r) {
-                                                std::optional<int128_t> v =
-                                                    ParseDecimal(s, type.precision, type.scale);
-                                                if (!v) return false;
-                                                *r = *v;
-                                                return true;
-                                              });
+  return CastRows<std::string_view, int128_t>(
+      ctx, args[0], count, out, [&](std::string_view s, int128_t* r) {
+        std::optional<int128_t> v = ParseDecimal(s, type.precision, type.scale);
+        if (!v) return false;
+        *r = *v;
+        return true;
+      });
 }
 
 bool EqualsLower(std::string_view s, std::string_view lower) {
@@ -356,18 +359,17 @@ Status StringToBoolean(const KernelContext& ctx, const Datum* args, size_t, size
 
 Status StringToDate(const KernelContext& ctx, const Datum* args, size_t, size_t count,
                     Column* out) {
-  return CastRows<std::string_view, int32_t>(ctx, args[0], count, out,
-                                             [](std::string_view text, int32_t* r) {
-                                               std::string_view s = TrimSpaces(text);
-                                               if (std::optional<int32_t> d = ParseDate(s)) {
-                                                 return *r = *d, true;
-                                               }
-                                               std::optional<int64_t> ts = ParseTimestamp(s);
-                                               if (!ts) return false;
-                                               *r = static_cast<int32_t>(
-                                                   FloorDiv(*ts, kMicrosPerDay));
-                                               return true;
-                                             });
+  return CastRows<std::string_view, int32_t>(
+      ctx, args[0], count, out, [](std::string_view text, int32_t* r) {
+        std::string_view s = TrimSpaces(text);
+        if (std::optional<int32_t> d = ParseDate(s)) {
+          return *r = *d, true;
+        }
+        std::optional<int64_t> ts = ParseTimestamp(s);
+        if (!ts) return false;
+        *r = static_cast<int32_t>(FloorDiv(*ts, kMicrosPerDay));
+        return true;
+      });
 }
 
 // A trailing 'Z' or +hh:mm makes the text an instant rather than a wall-clock time.
@@ -380,16 +382,14 @@ bool HasZoneSuffix(std::string_view s) {
 template <bool kLtz>
 Status StringToTimestamp(const KernelContext& ctx, const Datum* args, size_t, size_t count,
                          Column* out) {
-  return CastRows<std::string_view, int64_t>(ctx, args[0], count, out,
-                                             [&](std::string_view text, int64_t* r) {
-                                               std::string_view s = TrimSpaces(text);
-                                               std::optional<int64_t> v = ParseTimestamp(s);
-                                               if (!v) return false;
-                                               *r = kLtz && !HasZoneSuffix(s)
-                                                        ? ctx.time_zone->ToUtc(*v)
-                                                        : *v;
-                                               return true;
-                                             });
+  return CastRows<std::string_view, int64_t>(
+      ctx, args[0], count, out, [&](std::string_view text, int64_t* r) {
+        std::string_view s = TrimSpaces(text);
+        std::optional<int64_t> v = ParseTimestamp(s);
+        if (!v) return false;
+        *r = kLtz && !HasZoneSuffix(s) ? ctx.time_zone->ToUtc(*v) : *v;
+        return true;
+      });
 }
 
 // --- temporal ---
@@ -467,7 +467,9 @@ Status LtzToEpochSeconds(const KernelContext&, const Datum* args, size_t, size_t
 
 // --- dispatch ---
 
-ResolvedKernel K(KernelFn fn) { return ResolvedKernel{fn, nullptr, nullptr}; }
+ResolvedKernel K(KernelFn fn) {
+  return ResolvedKernel{fn, nullptr, nullptr};
+}
 
 template <typename From>
 std::optional<ResolvedKernel> FromInteger(TypeId to) {
@@ -540,11 +542,11 @@ std::optional<ResolvedKernel> FindCast(const LogicalType& from, const LogicalTyp
         case TypeId::kBigint:
           return K(DecimalToInteger<int64_t>);
         case TypeId::kDouble:
-          return K(DecimalToDouble);
+          return K(DecimalToDoubleCast);
         case TypeId::kDecimal:
           return K(DecimalToDecimal);
         case TypeId::kVarchar:
-          return K(DecimalToString);
+          return K(DecimalToStringCast);
         default:
           return std::nullopt;
       }

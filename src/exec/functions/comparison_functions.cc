@@ -204,8 +204,7 @@ struct InList {
 };
 
 template <typename T>
-Status InConstant(const KernelContext& ctx, const Datum* args, size_t, size_t count,
-                  Column* out) {
+Status InConstant(const KernelContext& ctx, const Datum* args, size_t, size_t count, Column* out) {
   const auto& list = *static_cast<const InList<T>*>(ctx.state);
   PropagateNulls(args, 1, count, out);
   uint8_t* result = out->data<uint8_t>();
@@ -226,7 +225,7 @@ size_t InConstantSelect(const KernelContext& ctx, const Datum* args, const uint3
   const auto& list = *static_cast<const InList<T>*>(ctx.state);
   if (args[0].constant) {
     return !args[0].IsNull(0) && list.Contains(args[0].data<T>()[0]) ? CopyRows(rows, count, out)
-                                                                      : 0;
+                                                                     : 0;
   }
   return SelectWhere<T>(*args[0].column, rows, count, out,
                         [&list](const T& v) { return list.Contains(v); });
@@ -295,6 +294,8 @@ const ScalarFunction kFunctions[] = {
 
 }  // namespace
 
-std::span<const ScalarFunction> ComparisonFunctions() { return kFunctions; }
+std::span<const ScalarFunction> ComparisonFunctions() {
+  return kFunctions;
+}
 
 }  // namespace sluice

@@ -142,6 +142,8 @@ const ScalarFunction kFunctions[] = {
 
 }  // namespace
 
-std::span<const ScalarFunction> ConditionalFunctions() { return kFunctions; }
+std::span<const ScalarFunction> ConditionalFunctions() {
+  return kFunctions;
+}
 
 }  // namespace sluice

@@ -8,9 +8,9 @@ namespace sluice {
 
 namespace {
 
-constexpr std::string_view kMonthNames[] = {"January", "February", "March",     "April",
-                                            "May",     "June",     "July",      "August",
-                                            "September", "October", "November", "December"};
+constexpr std::string_view kMonthNames[] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
 constexpr std::string_view kDayNames[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                           "Thursday", "Friday", "Saturday"};
 
@@ -45,7 +45,9 @@ bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool IsLeap(int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int DaysInMonth(int64_t y, int64_t m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -74,8 +76,8 @@ Result<DateTimePattern> DateTimePattern::Compile(std::string_view pattern) {
       size_t j = i + 1;
       for (;; ++j) {
         if (j >= pattern.size()) {
-          return Status::InvalidArgument("unclosed quote in date format '" +
-                                         std::string(pattern) + "'");
+          return Status::InvalidArgument("unclosed quote in date format '" + std::string(pattern) +
+                                         "'");
         }
         if (pattern[j] != '\'') {
           text.push_back(pattern[j]);

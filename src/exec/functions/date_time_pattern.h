@@ -40,18 +40,18 @@ class DateTimePattern {
     kMonth,
     kDay,
     kDayOfYear,
-    kHour24,    // H
-    kHour24One, // k
-    kHour12Zero,// K
-    kHour12,    // h
+    kHour24,      // H
+    kHour24One,   // k
+    kHour12Zero,  // K
+    kHour12,      // h
     kAmPm,
     kMinute,
     kSecond,
     kFraction,
     kDayName,
-    kOffsetZ,   // Z
-    kOffsetX,   // X: "Z" for zero
-    kOffsetx,   // x
+    kOffsetZ,  // Z
+    kOffsetX,  // X: "Z" for zero
+    kOffsetx,  // x
   };
   struct Token {
     Field field;

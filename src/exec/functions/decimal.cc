@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "types/value.h"
+
 namespace sluice {
 
 namespace {
@@ -21,7 +23,9 @@ constexpr std::array<int128_t, 39> MakePow10() {
 constexpr std::array<int128_t, 39> kPow10 = MakePow10();
 constexpr uint128_t kInt128Max = (~uint128_t{0}) >> 1;
 
-uint128_t Magnitude(int128_t v) { return v < 0 ? -static_cast<uint128_t>(v) : uint128_t(v); }
+uint128_t Magnitude(int128_t v) {
+  return v < 0 ? -static_cast<uint128_t>(v) : uint128_t(v);
+}
 
 std::optional<int128_t> Signed(uint128_t magnitude, bool negative) {
   if (magnitude > kInt128Max) return std::nullopt;
@@ -37,7 +41,9 @@ std::string_view Trim(std::string_view s) {
 
 }  // namespace
 
-int128_t Pow10(int n) { return kPow10[n]; }
+int128_t Pow10(int n) {
+  return kPow10[n];
+}
 
 bool FitsPrecision(int128_t v, int precision) {
   return Magnitude(v) < static_cast<uint128_t>(kPow10[std::clamp(precision, 0, 38)]);
@@ -108,25 +114,6 @@ std::optional<int128_t> DivideDecimal(int128_t a, int sa, int128_t b, int sb, in
   return Signed(q, negative);
 }
 
-std::string DecimalToString(int128_t v, int scale) {
-  uint128_t m = Magnitude(v);
-  char buf[64];
-  int n = 0;
-  do {
-    buf[n++] = static_cast<char>('0' + static_cast<int>(m % 10));
-    m /= 10;
-  } while (m != 0);
-  while (n <= scale) buf[n++] = '0';  // at least one digit before the point
-  std::string s;
-  s.reserve(n + 2);
-  if (v < 0) s.push_back('-');
-  for (int i = n - 1; i >= 0; --i) {
-    s.push_back(buf[i]);
-    if (i == scale && scale > 0) s.push_back('.');
-  }
-  return s;
-}
-
 std::optional<int128_t> ParseDecimal(std::string_view text, int precision, int scale) {
   std::string_view s = Trim(text);
   size_t i = 0;
@@ -167,7 +154,8 @@ std::optional<int128_t> ParseDecimal(std::string_view text, int precision, int s
   int64_t kept = static_cast<int64_t>(digits.size()) + shift;
   if (kept > precision) return std::nullopt;
   uint128_t m = 0;
-  for (int64_t k = 0; k < std::min<int64_t>(kept, digits.size()); ++k) m = m * 10 + (digits[k] - '0');
+  for (int64_t k = 0; k < std::min<int64_t>(kept, digits.size()); ++k)
+    m = m * 10 + (digits[k] - '0');
   for (int64_t k = digits.size(); k < kept; ++k) m *= 10;
   if (kept >= 0 && kept < static_cast<int64_t>(digits.size()) && digits[kept] >= '5') ++m;
   if (!FitsPrecision(static_cast<int128_t>(m), precision)) return std::nullopt;
@@ -183,7 +171,7 @@ double DecimalToDouble(int128_t v, int scale) {
                                               1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     return static_cast<double>(static_cast<int64_t>(v)) / kPow10Double[scale];
   }
-  std::string s = DecimalToString(v, scale);
+  std::string s = FormatDecimal(v, scale);
   return std::strtod(s.c_str(), nullptr);
 }
 

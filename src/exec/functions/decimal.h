@@ -25,8 +25,6 @@ std::optional<int128_t> DivideDecimal(int128_t a, int sa, int128_t b, int sb, in
 /// a * b, nullopt on overflow.
 std::optional<int128_t> MultiplyChecked(int128_t a, int128_t b);
 
-/// "12.50", "-0.05", "7".
-std::string DecimalToString(int128_t v, int scale);
 /// Parses "[+-]digits[.digits][e[+-]digits]" (surrounding whitespace allowed) into the given
 /// precision and scale (HALF_UP); nullopt when malformed or too large.
 std::optional<int128_t> ParseDecimal(std::string_view text, int precision, int scale);

@@ -51,8 +51,8 @@ ShortestDigits ToShortestDigits(double value) {
     return out;
   }
   char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), std::fabs(value),
-                                 std::chars_format::scientific);
+  auto [end, ec] =
+      std::to_chars(buf, buf + sizeof(buf), std::fabs(value), std::chars_format::scientific);
   // "d.ddde[+-]xx": shortest digits that round-trip.
   const char* p = buf;
   for (; p < end && *p != 'e'; ++p) {
@@ -63,39 +63,6 @@ ShortestDigits ToShortestDigits(double value) {
   while (out.digits.size() > 1 && out.digits.back() == '0') out.digits.pop_back();
   out.point = exponent + 1;
   return out;
-}
-
-std::string FormatDoubleJava(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  if (value == 0) return std::signbit(value) ? "-0.0" : "0.0";
-  ShortestDigits d = ToShortestDigits(value);
-  std::string s = d.negative ? "-" : "";
-  int exponent = d.point - 1;
-  if (exponent >= -3 && exponent < 7) {
-    if (d.point > 0) {
-      for (int i = 0; i < d.point; ++i) {
-        s.push_back(i < static_cast<int>(d.digits.size()) ? d.digits[i] : '0');
-      }
-      s.push_back('.');
-      if (d.point < static_cast<int>(d.digits.size())) {
-        s.append(d.digits, d.point, std::string::npos);
-      } else {
-        s.push_back('0');
-      }
-    } else {
-      s.append("0.");
-      s.append(-d.point, '0');
-      s.append(d.digits);
-    }
-    return s;
-  }
-  s.push_back(d.digits[0]);
-  s.push_back('.');
-  s.append(d.digits.size() > 1 ? d.digits.substr(1) : "0");
-  s.push_back('E');
-  s.append(std::to_string(exponent));
-  return s;
 }
 
 double RoundDouble(double value, int places, bool truncate) {

@@ -1,7 +1,7 @@
 #pragma once
-// DOUBLE <-> decimal text the way Java does it: Double.toString for CAST(... AS STRING), and
-// BigDecimal.valueOf(double) (the shortest round-trip digits) for ROUND, TRUNCATE and
-// DOUBLE -> DECIMAL.
+// DOUBLE <-> decimal digits the way Java does it: BigDecimal.valueOf(double) (the shortest
+// round-trip digits) for ROUND, TRUNCATE and DOUBLE -> DECIMAL, and Double.parseDouble for
+// VARCHAR -> DOUBLE. (Double.toString is FormatDoubleJava in types/value.h.)
 
 #include <optional>
 #include <string>
@@ -20,9 +20,6 @@ struct ShortestDigits {
 
 /// For finite values.
 ShortestDigits ToShortestDigits(double value);
-
-/// Java's Double.toString: "1.0", "0.1", "1.0E-5", "1.23456789E8", "NaN", "-Infinity".
-std::string FormatDoubleJava(double value);
 
 /// BigDecimal.valueOf(value).setScale(places, HALF_UP or DOWN).doubleValue(); NaN and infinities
 /// pass through.

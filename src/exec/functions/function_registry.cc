@@ -4,6 +4,8 @@
 #include <cctype>
 #include <map>
 
+#include "common/did_you_mean.h"
+
 #include "exec/functions/scalar_function.h"
 #include "exec/functions/type_coercion.h"
 
@@ -16,9 +18,9 @@ using FunctionMap = std::map<std::string, const ScalarFunction*, std::less<>>;
 const FunctionMap& Functions() {
   static const FunctionMap* map = [] {
     auto* m = new FunctionMap();
-    for (auto family : {ArithmeticFunctions(), ComparisonFunctions(), LogicalFunctions(),
-                        ConditionalFunctions(), StringFunctions(), PatternFunctions(),
-                        MathFunctions(), TimeFunctions()}) {
+    for (auto family :
+         {ArithmeticFunctions(), ComparisonFunctions(), LogicalFunctions(), ConditionalFunctions(),
+          StringFunctions(), PatternFunctions(), MathFunctions(), TimeFunctions()}) {
       for (const ScalarFunction& f : family) m->emplace(f.name, &f);
     }
     return m;
@@ -32,34 +34,13 @@ std::string Lower(std::string s) {
   return s;
 }
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
-      diagonal = above;
-    }
+// Word-like names only: an operator is never a useful suggestion.
+std::vector<std::string> SuggestableNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, fn] : Functions()) {
+    if (std::isalpha(static_cast<unsigned char>(name[0]))) names.push_back(name);
   }
-  return row[b.size()];
-}
-
-// Only names that read like words are suggested (operators are not).
-std::string DidYouMean(const std::string& name) {
-  size_t best = std::max<size_t>(2, name.size() / 3) + 1;
-  std::string suggestion;
-  for (const auto& [candidate, fn] : Functions()) {
-    if (!std::isalpha(static_cast<unsigned char>(candidate[0]))) continue;
-    size_t d = EditDistance(name, candidate);
-    if (d < best) {
-      best = d;
-      suggestion = candidate;
-    }
-  }
-  return suggestion;
+  return names;
 }
 
 std::string ArityText(const ScalarFunction& f) {
@@ -91,10 +72,8 @@ Result<ExprPtr> BindFunctionCall(const std::string& name, std::vector<ExprPtr> a
   std::string lower = Lower(name);
   const ScalarFunction* fn = FindScalarFunction(lower);
   if (fn == nullptr) {
-    std::string message = "unknown function '" + name + "'";
-    std::string suggestion = DidYouMean(lower);
-    if (!suggestion.empty()) message += ", did you mean '" + suggestion + "'?";
-    return Status::BindError(message);
+    return Status::BindError("unknown function '" + name + "'" +
+                             DidYouMeanSuffix(lower, SuggestableNames()));
   }
   int n = static_cast<int>(args.size());
   if (n < fn->min_args || (fn->max_args >= 0 && n > fn->max_args)) {

@@ -35,7 +35,7 @@ class LikePattern {
   static size_t Find(const Segment& segment, std::string_view s, size_t pos);
 
   Shape shape_ = Shape::kExact;
-  std::string literal_;           // for the simple shapes
+  std::string literal_;            // for the simple shapes
   std::vector<Segment> segments_;  // for kGeneral: the first is anchored at the start, the last
                                    // at the end (one segment: the whole string)
 };

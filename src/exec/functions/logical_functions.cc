@@ -158,6 +158,8 @@ const ScalarFunction kFunctions[] = {
 
 }  // namespace
 
-std::span<const ScalarFunction> LogicalFunctions() { return kFunctions; }
+std::span<const ScalarFunction> LogicalFunctions() {
+  return kFunctions;
+}
 
 }  // namespace sluice

@@ -46,7 +46,8 @@ Result<ExprPtr> BindRound(const std::string& name, std::vector<ExprPtr>& args) {
   if (t.id != TypeId::kDecimal) return BoundExpr::Call(name, t, args);
   int64_t digits = 0;
   if (args.size() == 2) {
-    if (!IsLiteral(args[1]) && !(args[1]->kind == ExprKind::kCast && IsLiteral(args[1]->children[0]))) {
+    if (!IsLiteral(args[1]) &&
+        !(args[1]->kind == ExprKind::kCast && IsLiteral(args[1]->children[0]))) {
       return Status::TypeError("the number of digits of '" + name +
                                "' on a DECIMAL must be a literal");
     }
@@ -98,8 +99,7 @@ Status Sign(const KernelContext&, const Datum* args, size_t, size_t count, Colum
 }
 
 template <bool kCeil>
-Status FloorCeilDouble(const KernelContext&, const Datum* args, size_t, size_t count,
-                       Column* out) {
+Status FloorCeilDouble(const KernelContext&, const Datum* args, size_t, size_t count, Column* out) {
   PropagateNulls(args, 1, count, out);
   MapUnary<double, double>(args[0], count, out->data<double>(),
                            [](double v) { return kCeil ? std::ceil(v) : std::floor(v); });
@@ -208,16 +208,19 @@ Result<ResolvedKernel> ResolveSameNumeric(const BoundExpr& call, const ConstantA
   const std::string& n = call.name;
   bool ceil = n == "ceil";
   if (n == "floor" || ceil) {
-    if (id == TypeId::kDouble) return ResolvedKernel{ceil ? FloorCeilDouble<true> : FloorCeilDouble<false>};
+    if (id == TypeId::kDouble)
+      return ResolvedKernel{ceil ? FloorCeilDouble<true> : FloorCeilDouble<false>, nullptr,
+                            nullptr};
     if (id == TypeId::kDecimal && call.children[0]->type.scale > 0) {
-      return ResolvedKernel{ceil ? FloorCeilDecimal<true> : FloorCeilDecimal<false>};
+      return ResolvedKernel{ceil ? FloorCeilDecimal<true> : FloorCeilDecimal<false>, nullptr,
+                            nullptr};
     }
-    return ResolvedKernel{CopyInput};
+    return ResolvedKernel{CopyInput, nullptr, nullptr};
   }
   return VisitPhysicalType(id, [&]<typename T>() -> Result<ResolvedKernel> {
     if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> ||
                   std::is_same_v<T, double> || std::is_same_v<T, int128_t>) {
-      return ResolvedKernel{n == "abs" ? Abs<T> : Sign<T>};
+      return ResolvedKernel{n == "abs" ? Abs<T> : Sign<T>, nullptr, nullptr};
     } else {
       return Status::Internal("no kernel for " + n);
     }
@@ -239,22 +242,54 @@ Status DoubleBinary(const KernelContext&, const Datum* args, size_t, size_t coun
   return Status::OK();
 }
 
-double Sqrt(double v) { return std::sqrt(v); }
-double Exp(double v) { return std::exp(v); }
-double Ln(double v) { return std::log(v); }
-double Log10(double v) { return std::log10(v); }
-double Log2(double v) { return std::log(v) / std::log(2.0); }  // as Flink computes it
-double LogBase(double base, double v) { return std::log(v) / std::log(base); }
-double Power(double a, double b) { return std::pow(a, b); }
-double Sin(double v) { return std::sin(v); }
-double Cos(double v) { return std::cos(v); }
-double Tan(double v) { return std::tan(v); }
-double Asin(double v) { return std::asin(v); }
-double Acos(double v) { return std::acos(v); }
-double Atan(double v) { return std::atan(v); }
-double Atan2(double y, double x) { return std::atan2(y, x); }
-double Degrees(double v) { return v * 180.0 / std::numbers::pi; }
-double Radians(double v) { return v / 180.0 * std::numbers::pi; }
+double Sqrt(double v) {
+  return std::sqrt(v);
+}
+double Exp(double v) {
+  return std::exp(v);
+}
+double Ln(double v) {
+  return std::log(v);
+}
+double Log10(double v) {
+  return std::log10(v);
+}
+double Log2(double v) {
+  return std::log(v) / std::log(2.0);
+}  // as Flink computes it
+double LogBase(double base, double v) {
+  return std::log(v) / std::log(base);
+}
+double Power(double a, double b) {
+  return std::pow(a, b);
+}
+double Sin(double v) {
+  return std::sin(v);
+}
+double Cos(double v) {
+  return std::cos(v);
+}
+double Tan(double v) {
+  return std::tan(v);
+}
+double Asin(double v) {
+  return std::asin(v);
+}
+double Acos(double v) {
+  return std::acos(v);
+}
+double Atan(double v) {
+  return std::atan(v);
+}
+double Atan2(double y, double x) {
+  return std::atan2(y, x);
+}
+double Degrees(double v) {
+  return v * 180.0 / std::numbers::pi;
+}
+double Radians(double v) {
+  return v / 180.0 * std::numbers::pi;
+}
 
 Status Log(const KernelContext& ctx, const Datum* args, size_t num_args, size_t count,
            Column* out) {
@@ -290,8 +325,9 @@ Result<ExprPtr> BindRand(const std::string& name, std::vector<ExprPtr>& args) {
 
 Result<ResolvedKernel> ResolveRand(const BoundExpr& call, const ConstantArgs&) {
   auto state = std::make_shared<RandomState>();
-  uint64_t seed = call.children.empty() ? std::random_device{}()
-                                        : static_cast<uint64_t>(call.children[0]->literal.GetInt64());
+  uint64_t seed = call.children.empty()
+                      ? std::random_device{}()
+                      : static_cast<uint64_t>(call.children[0]->literal.GetInt64());
   state->engine.seed(seed);
   return ResolvedKernel{Rand, nullptr, std::move(state)};
 }
@@ -329,6 +365,8 @@ const ScalarFunction kFunctions[] = {
 
 }  // namespace
 
-std::span<const ScalarFunction> MathFunctions() { return kFunctions; }
+std::span<const ScalarFunction> MathFunctions() {
+  return kFunctions;
+}
 
 }  // namespace sluice

@@ -26,7 +26,9 @@ const std::array<uint32_t, 64>& SineTable() {
   return table;
 }
 
-uint32_t RotateLeft(uint32_t x, int c) { return (x << c) | (x >> (32 - c)); }
+uint32_t RotateLeft(uint32_t x, int c) {
+  return (x << c) | (x >> (32 - c));
+}
 
 void ProcessBlock(const unsigned char* block, uint32_t state[4]) {
   const std::array<uint32_t, 64>& k = SineTable();

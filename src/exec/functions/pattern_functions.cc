@@ -10,6 +10,7 @@
 #include "exec/functions/like_pattern.h"
 #include "exec/functions/scalar_function.h"
 #include "exec/functions/signature.h"
+#include "exec/functions/utf8.h"
 
 namespace sluice {
 
@@ -82,7 +83,8 @@ Result<ResolvedKernel> ResolveLike(const BoundExpr& call, const ConstantArgs& co
   }
   std::optional<std::string_view> escape;
   if (constants.size() == 3) escape = constants[2]->GetString();
-  SLUICE_ASSIGN_OR_RETURN(LikePattern pattern, LikePattern::Compile(constants[1]->GetString(), escape));
+  SLUICE_ASSIGN_OR_RETURN(LikePattern pattern,
+                          LikePattern::Compile(constants[1]->GetString(), escape));
   return ResolvedKernel{LikeConstant, LikeSelect, std::make_shared<const LikePattern>(pattern)};
 }
 
@@ -166,6 +168,28 @@ Status RegexpExtract(const KernelContext& ctx, const Datum* args, size_t num_arg
   });
 }
 
+// Java's replaceAll with a literal replacement; an empty match copies one character and moves on.
+void ReplaceAll(std::string_view v, const std::regex& re, std::string_view replacement,
+                std::string* out) {
+  auto it = v.begin();
+  auto flags = std::regex_constants::match_default;
+  std::match_results<std::string_view::const_iterator> m;
+  while (std::regex_search(it, v.end(), m, re, flags)) {
+    out->append(it, m[0].first);
+    out->append(replacement);
+    it = m[0].second;
+    if (m[0].length() == 0) {
+      if (it == v.end()) break;
+      size_t pos = it - v.begin();
+      size_t next = Utf8Next(v, pos);
+      out->append(v.substr(pos, next - pos));
+      it = v.begin() + next;
+    }
+    flags |= std::regex_constants::match_prev_avail;
+  }
+  out->append(it, v.end());
+}
+
 // The replacement is literal text, as Flink (Matcher.quoteReplacement).
 Status RegexpReplace(const KernelContext& ctx, const Datum* args, size_t, size_t count,
                      Column* out) {
@@ -182,8 +206,7 @@ Status RegexpReplace(const KernelContext& ctx, const Datum* args, size_t, size_t
     }
     buf.clear();
     try {
-      std::regex_replace(std::back_inserter(buf), v.begin(), v.end(), *re,
-                         std::string(replacement[i]), std::regex_constants::format_literal);
+      ReplaceAll(v, *re, replacement[i], &buf);
       w.Copy(i, buf);
     } catch (const std::regex_error&) {
       w.Null(i);
@@ -212,6 +235,8 @@ const ScalarFunction kFunctions[] = {
 
 }  // namespace
 
-std::span<const ScalarFunction> PatternFunctions() { return kFunctions; }
+std::span<const ScalarFunction> PatternFunctions() {
+  return kFunctions;
+}
 
 }  // namespace sluice

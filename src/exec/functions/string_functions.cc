@@ -113,7 +113,9 @@ Status Reverse(const KernelContext&, const Datum* args, size_t, size_t count, Co
 
 enum TrimMode : int { kTrimBoth = 0, kTrimLeading = 1, kTrimTrailing = 2 };
 
-bool InSet(std::string_view set, std::string_view ch) { return set.find(ch) != set.npos; }
+bool InSet(std::string_view set, std::string_view ch) {
+  return set.find(ch) != set.npos;
+}
 
 std::string_view TrimChars(std::string_view s, std::string_view chars, int mode) {
   size_t begin = 0, end = s.size();
@@ -173,8 +175,7 @@ Status TrimSpaces(const KernelContext&, const Datum* args, size_t, size_t count,
 
 // --- concatenation ---
 
-Status Concat(const KernelContext&, const Datum* args, size_t num_args, size_t count,
-              Column* out) {
+Status Concat(const KernelContext&, const Datum* args, size_t num_args, size_t count, Column* out) {
   std::string buf;
   return StringRows(args, num_args, count, out, [&](size_t i, StringWriter& w) {
     buf.clear();
@@ -291,8 +292,7 @@ Status Position(const KernelContext&, const Datum* args, size_t, size_t count, C
   });
 }
 
-Status Locate(const KernelContext&, const Datum* args, size_t num_args, size_t count,
-              Column* out) {
+Status Locate(const KernelContext&, const Datum* args, size_t num_args, size_t count, Column* out) {
   Reader needle(args[0]), s(args[1]);
   int32_t* r = out->data<int32_t>();
   return MapValidRows(args, num_args, count, out, [&](size_t i) {
@@ -419,7 +419,8 @@ Status FromBase64(const KernelContext&, const Datum* args, size_t, size_t count,
     int bits = 0;
     for (char c : v) {
       int d = Base64Digit(c);
-      if (d < 0) return Status::RuntimeError("from_base64: invalid input '" + std::string(s[i]) + "'");
+      if (d < 0)
+        return Status::RuntimeError("from_base64: invalid input '" + std::string(s[i]) + "'");
       acc = (acc << 6) | static_cast<uint32_t>(d);
       bits += 6;
       if (bits >= 8) {
@@ -444,7 +445,7 @@ Status Uuid(const KernelContext& ctx, const Datum*, size_t, size_t count, Column
   char text[36];
   for (size_t i = 0; i < count; ++i) {
     uint64_t hi = random(), lo = random();
-    hi = (hi & ~uint64_t{0xF000}) | 0x4000;                   // version 4
+    hi = (hi & ~uint64_t{0xF000}) | 0x4000;                  // version 4
     lo = (lo & ~(uint64_t{3} << 62)) | (uint64_t{2} << 62);  // IETF variant
     int k = 0;
     for (int nibble = 0; nibble < 32; ++nibble) {
@@ -497,6 +498,8 @@ const ScalarFunction kFunctions[] = {
 
 }  // namespace
 
-std::span<const ScalarFunction> StringFunctions() { return kFunctions; }
+std::span<const ScalarFunction> StringFunctions() {
+  return kFunctions;
+}
 
 }  // namespace sluice

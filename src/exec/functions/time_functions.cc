@@ -59,7 +59,9 @@ decltype(auto) VisitTimeKind(TypeId id, Fn&& fn) {
 
 // --- binding ---
 
-bool IsTemporal(const LogicalType& t) { return t.IsTimestamp() || t.id == TypeId::kDate; }
+bool IsTemporal(const LogicalType& t) {
+  return t.IsTimestamp() || t.id == TypeId::kDate;
+}
 
 // A TIMESTAMP / TIMESTAMP_LTZ / DATE argument; NULL becomes TIMESTAMP(3).
 Status RequireTemporal(const std::string& name, std::vector<ExprPtr>& args, size_t i) {
@@ -86,10 +88,17 @@ Result<ExprPtr> BindExtract(const std::string& name, std::vector<ExprPtr>& args)
 // YEAR(x), HOUR(x)...: EXTRACT with the unit spelled out.
 Result<ExprPtr> BindExtractShorthand(const std::string& name, std::vector<ExprPtr>& args) {
   static const std::pair<const char*, const char*> kUnits[] = {
-      {"year", "YEAR"},     {"quarter", "QUARTER"},  {"month", "MONTH"},
-      {"week", "WEEK"},     {"dayofyear", "DOY"},    {"dayofmonth", "DAY"},
-      {"dayofweek", "DOW"}, {"hour", "HOUR"},        {"minute", "MINUTE"},
-      {"second", "SECOND"}, {"millisecond", "MILLISECOND"},
+      {"year", "YEAR"},
+      {"quarter", "QUARTER"},
+      {"month", "MONTH"},
+      {"week", "WEEK"},
+      {"dayofyear", "DOY"},
+      {"dayofmonth", "DAY"},
+      {"dayofweek", "DOW"},
+      {"hour", "HOUR"},
+      {"minute", "MINUTE"},
+      {"second", "SECOND"},
+      {"millisecond", "MILLISECOND"},
   };
   std::string unit;
   for (const auto& [fn, u] : kUnits) {
@@ -178,13 +187,11 @@ Result<ExprPtr> BindFromUnixtime(const std::string& name, std::vector<ExprPtr>& 
 Result<ExprPtr> BindToTimestampLtz(const std::string& name, std::vector<ExprPtr>& args) {
   const LogicalType& t = args[0]->type;
   if (!t.IsNumeric() && t.id != TypeId::kNull) return CannotApply(name, args);
-  args[0] = CastIfNeeded(args[0], t.IsIntegral() || t.id == TypeId::kNull
-                                      ? LogicalType::Bigint()
-                                      : LogicalType::Double());
+  args[0] = CastIfNeeded(args[0], t.IsIntegral() || t.id == TypeId::kNull ? LogicalType::Bigint()
+                                                                          : LogicalType::Double());
   if (args.size() == 2) {
-    int64_t precision = IsLiteral(args[1]) && args[1]->type.IsIntegral()
-                            ? args[1]->literal.GetInt64()
-                            : -1;
+    int64_t precision =
+        IsLiteral(args[1]) && args[1]->type.IsIntegral() ? args[1]->literal.GetInt64() : -1;
     if (precision != 0 && precision != 3 && precision != 6) {
       return Status::TypeError("the precision of 'to_timestamp_ltz' must be 0, 3 or 6");
     }
@@ -393,8 +400,8 @@ Status ParseTemporal(const KernelContext& ctx, const Datum* args, size_t num_arg
 
 // UNIX_TIMESTAMP(s[, format]): seconds of the instant the text names in the session zone (or in
 // the offset the text carries). NULL when it does not parse (Flink returns Long.MIN_VALUE).
-Status UnixTimestampOf(const KernelContext& ctx, const Datum* args, size_t num_args,
-                       size_t count, Column* out) {
+Status UnixTimestampOf(const KernelContext& ctx, const Datum* args, size_t num_args, size_t count,
+                       Column* out) {
   ArgReader<std::string_view> text(args[0]);
   PatternSource patterns(ctx, args, num_args, 1);
   int64_t* r = out->data<int64_t>();
@@ -499,31 +506,30 @@ Result<ResolvedKernel> ResolveToTimestampLtz(const BoundExpr& call, const Consta
   int64_t precision = call.children.size() > 1 ? call.children[1]->literal.GetInt64() : 3;
   int64_t micros = precision == 0 ? kMicrosPerSecond : precision == 3 ? kMicrosPerMilli : 1;
   KernelFn fn = call.children[0]->type.id == TypeId::kDouble
-                    ? +[](const KernelContext& ctx, const Datum* args, size_t, size_t count,
-                          Column* out) -> Status {
-                        int64_t unit = static_cast<const EpochUnit*>(ctx.state)->micros;
-                        ArgReader<double> v(args[0]);
-                        int64_t* r = out->data<int64_t>();
-                        return MapValidRows(args, 1, count, out, [&](size_t i) {
-                          double micros = std::trunc(v[i] * static_cast<double>(unit));
-                          if (std::fabs(micros) < 9.2e18) {
-                            r[i] = static_cast<int64_t>(micros);
-                          } else {
-                            out->SetNull(i, true);
-                          }
-                          return Status::OK();
-                        });
-                      }
-                    : +[](const KernelContext& ctx, const Datum* args, size_t, size_t count,
-                          Column* out) -> Status {
-                        int64_t unit = static_cast<const EpochUnit*>(ctx.state)->micros;
-                        ArgReader<int64_t> v(args[0]);
-                        int64_t* r = out->data<int64_t>();
-                        return MapValidRows(args, 1, count, out, [&](size_t i) {
-                          if (__builtin_mul_overflow(v[i], unit, &r[i])) out->SetNull(i, true);
-                          return Status::OK();
-                        });
-                      };
+      ? +[](const KernelContext& ctx, const Datum* args, size_t, size_t count,
+            Column* out) -> Status {
+    int64_t unit = static_cast<const EpochUnit*>(ctx.state)->micros;
+    ArgReader<double> v(args[0]);
+    int64_t* r = out->data<int64_t>();
+    return MapValidRows(args, 1, count, out, [&](size_t i) {
+      double micros = std::trunc(v[i] * static_cast<double>(unit));
+      if (std::fabs(micros) < 9.2e18) {
+        r[i] = static_cast<int64_t>(micros);
+      } else {
+        out->SetNull(i, true);
+      }
+      return Status::OK();
+    });
+  }
+  : +[](const KernelContext& ctx, const Datum* args, size_t, size_t count, Column* out) -> Status {
+      int64_t unit = static_cast<const EpochUnit*>(ctx.state)->micros;
+      ArgReader<int64_t> v(args[0]);
+      int64_t* r = out->data<int64_t>();
+      return MapValidRows(args, 1, count, out, [&](size_t i) {
+        if (__builtin_mul_overflow(v[i], unit, &r[i])) out->SetNull(i, true);
+        return Status::OK();
+      });
+    };
   return ResolvedKernel{fn, nullptr, std::make_shared<const EpochUnit>(EpochUnit{micros})};
 }
 
@@ -531,20 +537,19 @@ int64_t NowMillis(const KernelContext& ctx) {
   return FloorDiv(ctx.now_micros, kMicrosPerMilli) * kMicrosPerMilli;
 }
 
-Status CurrentTimestamp(const KernelContext& ctx, const Datum*, size_t, size_t count,
-                        Column* out) {
+Status CurrentTimestamp(const KernelContext& ctx, const Datum*, size_t, size_t count, Column* out) {
   std::fill_n(out->data<int64_t>(), count, NowMillis(ctx));
   return Status::OK();
 }
 
-Status LocalTimestamp(const KernelContext& ctx, const Datum*, size_t, size_t count,
-                      Column* out) {
+Status LocalTimestamp(const KernelContext& ctx, const Datum*, size_t, size_t count, Column* out) {
   std::fill_n(out->data<int64_t>(), count, ctx.time_zone->ToLocal(NowMillis(ctx)));
   return Status::OK();
 }
 
 Status CurrentDate(const KernelContext& ctx, const Datum*, size_t, size_t count, Column* out) {
-  auto today = static_cast<int32_t>(FloorDiv(ctx.time_zone->ToLocal(ctx.now_micros), kMicrosPerDay));
+  auto today =
+      static_cast<int32_t>(FloorDiv(ctx.time_zone->ToLocal(ctx.now_micros), kMicrosPerDay));
   std::fill_n(out->data<int32_t>(), count, today);
   return Status::OK();
 }
@@ -594,6 +599,8 @@ const ScalarFunction kFunctions[] = {
 
 }  // namespace
 
-std::span<const ScalarFunction> TimeFunctions() { return kFunctions; }
+std::span<const ScalarFunction> TimeFunctions() {
+  return kFunctions;
+}
 
 }  // namespace sluice

@@ -26,7 +26,9 @@ Civil Split(int64_t micros) {
   return c;
 }
 
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool IsLeap(int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned DaysInMonth(int64_t y, unsigned m) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -59,7 +61,9 @@ int64_t MonthsPerUnit(TimeUnit unit) {
 }
 
 // Monday = 1 ... Sunday = 7 (1970-01-01 was a Thursday).
-int64_t IsoWeekday(int64_t days) { return FloorMod(days + 3, 7) + 1; }
+int64_t IsoWeekday(int64_t days) {
+  return FloorMod(days + 3, 7) + 1;
+}
 
 int64_t IsoWeeksInYear(int64_t year) {
   int64_t jan1 = IsoWeekday(DaysFromCivil(year, 1, 1));
@@ -81,7 +85,9 @@ void IsoWeek(const Civil& c, int64_t* week, int64_t* week_year) {
   *week = w;
 }
 
-int64_t MonthIndex(const Civil& c) { return c.year * 12 + (c.month - 1); }
+int64_t MonthIndex(const Civil& c) {
+  return c.year * 12 + (c.month - 1);
+}
 
 }  // namespace
 
@@ -92,15 +98,28 @@ std::optional<TimeUnit> ParseTimeUnit(std::string_view name) {
     TimeUnit unit;
   };
   static constexpr Entry kUnits[] = {
-      {"MICROSECOND", TimeUnit::kMicrosecond}, {"MILLISECOND", TimeUnit::kMillisecond},
-      {"SECOND", TimeUnit::kSecond},           {"MINUTE", TimeUnit::kMinute},
-      {"HOUR", TimeUnit::kHour},               {"DAY", TimeUnit::kDay},
-      {"WEEK", TimeUnit::kWeek},               {"MONTH", TimeUnit::kMonth},
-      {"QUARTER", TimeUnit::kQuarter},         {"YEAR", TimeUnit::kYear},
-      {"DOW", TimeUnit::kDayOfWeek},           {"DAYOFWEEK", TimeUnit::kDayOfWeek},
-      {"DOY", TimeUnit::kDayOfYear},           {"DAYOFYEAR", TimeUnit::kDayOfYear},
-      {"ISODOW", TimeUnit::kIsoDayOfWeek},     {"ISOYEAR", TimeUnit::kIsoYear},
-      {"EPOCH", TimeUnit::kEpoch},             {"FRAC_SECOND", TimeUnit::kMicrosecond},
+      {"MICROSECOND", TimeUnit::kMicrosecond},
+      {"MILLISECOND", TimeUnit::kMillisecond},
+      {"SECOND", TimeUnit::kSecond},
+      {"MINUTE", TimeUnit::kMinute},
+      {"HOUR", TimeUnit::kHour},
+      {"DAY", TimeUnit::kDay},
+      {"WEEK", TimeUnit::kWeek},
+      {"MONTH", TimeUnit::kMonth},
+      {"QUARTER", TimeUnit::kQuarter},
+      {"YEAR", TimeUnit::kYear},
+      {"DOW", TimeUnit::kDayOfWeek},
+      {"DAYOFWEEK", TimeUnit::kDayOfWeek},
+      {"DOY", TimeUnit::kDayOfYear},
+      {"DAYOFYEAR", TimeUnit::kDayOfYear},
+      {"ISODOW", TimeUnit::kIsoDayOfWeek},
+      {"ISOYEAR", TimeUnit::kIsoYear},
+      {"EPOCH", TimeUnit::kEpoch},
+      {"FRAC_SECOND", TimeUnit::kMicrosecond},
+      {"NANOSECOND", TimeUnit::kNanosecond},
+      {"DECADE", TimeUnit::kDecade},
+      {"CENTURY", TimeUnit::kCentury},
+      {"MILLENNIUM", TimeUnit::kMillennium},
   };
   for (const Entry& e : kUnits) {
     if (e.name == name) return e.unit;
@@ -108,7 +127,9 @@ std::optional<TimeUnit> ParseTimeUnit(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsIntervalUnit(TimeUnit unit) { return unit <= TimeUnit::kYear; }
+bool IsIntervalUnit(TimeUnit unit) {
+  return unit <= TimeUnit::kYear;
+}
 
 int64_t ExtractField(TimeUnit unit, int64_t wall_micros) {
   Civil c = Split(wall_micros);
@@ -145,6 +166,14 @@ int64_t ExtractField(TimeUnit unit, int64_t wall_micros) {
       return IsoWeekday(c.days);
     case TimeUnit::kEpoch:
       return FloorDiv(wall_micros, kMicrosPerSecond);
+    case TimeUnit::kNanosecond:
+      return c.time_of_day % kMicrosPerSecond * 1000;
+    case TimeUnit::kDecade:
+      return FloorDiv(c.year, 10);
+    case TimeUnit::kCentury:  // 1901-2000 is the 20th century
+      return c.year > 0 ? (c.year + 99) / 100 : -((-c.year) / 100 + 1);
+    case TimeUnit::kMillennium:
+      return c.year > 0 ? (c.year + 999) / 1000 : -((-c.year) / 1000 + 1);
   }
   return 0;
 }

@@ -21,6 +21,10 @@ enum class TimeUnit : uint8_t {
   kQuarter,
   kYear,
   // EXTRACT only:
+  kNanosecond,
+  kDecade,
+  kCentury,
+  kMillennium,
   kDayOfWeek,     // DOW: Sunday = 1 ... Saturday = 7
   kDayOfYear,     // DOY: 1 ... 366
   kIsoDayOfWeek,  // ISODOW: Monday = 1 ... Sunday = 7

@@ -86,9 +86,8 @@ Result<std::string> UnitLiteral(const std::string& function, const ExprPtr& arg)
     return Status::TypeError("the unit of '" + function + "' must be a literal such as 'DAY'");
   }
   std::string unit = arg->literal.GetString();
-  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) {
-    return static_cast<char>(std::toupper(c));
-  });
+  std::transform(unit.begin(), unit.end(), unit.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return unit;
 }
 

@@ -42,7 +42,8 @@ inline uint32_t DecodeUtf8(std::string_view s, size_t* pos) {
   size_t len = Utf8SequenceLength(lead);
   if (*pos + len > s.size()) len = 1;
   uint32_t cp = len == 1 ? lead : lead & (0x7F >> len);
-  for (size_t i = 1; i < len; ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[*pos + i]) & 0x3F);
+  for (size_t i = 1; i < len; ++i)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[*pos + i]) & 0x3F);
   *pos += len;
   return cp;
 }

@@ -20,13 +20,12 @@ bool SamePhysicalType(const LogicalType& a, const LogicalType& b) {
 
 Result<AggregateLayout> AggregateLayout::Make(const std::vector<int>& group_keys,
                                               const std::vector<AggregateCall>& calls,
-                                              const Schema& output_schema,
-                                              size_t trailing_columns, bool retractable) {
+                                              const Schema& output_schema, size_t trailing_columns,
+                                              bool retractable) {
   const size_t expected = group_keys.size() + calls.size() + trailing_columns;
   if (output_schema.size() != expected) {
-    return Status::Internal("aggregate output schema has " +
-                            std::to_string(output_schema.size()) + " columns, expected " +
-                            std::to_string(expected));
+    return Status::Internal("aggregate output schema has " + std::to_string(output_schema.size()) +
+                            " columns, expected " + std::to_string(expected));
   }
   AggregateLayout layout;
   std::vector<LogicalType> key_types;
@@ -41,9 +40,9 @@ Result<AggregateLayout> AggregateLayout::Make(const std::vector<int>& group_keys
                             CreateAggregateState(calls[j], retractable));
     const Field& field = output_schema[group_keys.size() + j];
     if (!(state->result_type() == field.type)) {
-      return Status::Internal(calls[j].ToString() + " returns " +
-                              state->result_type().ToString() + " but the output column '" +
-                              field.name + "' is " + field.type.ToString());
+      return Status::Internal(calls[j].ToString() + " returns " + state->result_type().ToString() +
+                              " but the output column '" + field.name + "' is " +
+                              field.type.ToString());
     }
     layout.prototypes_.push_back(std::move(state));
   }
@@ -55,8 +54,8 @@ Status AggregateLayout::CheckInput(const Batch& batch) const {
   for (size_t k = 0; k < keys.size(); ++k) {
     if (static_cast<size_t>(keys[k]) >= batch.num_columns() ||
         !SamePhysicalType(batch.column(keys[k])->type(), codec_.key_types()[k])) {
-      return Status::Internal("group key column $" + std::to_string(keys[k]) +
-                              " missing or not " + codec_.key_types()[k].ToString());
+      return Status::Internal("group key column $" + std::to_string(keys[k]) + " missing or not " +
+                              codec_.key_types()[k].ToString());
     }
   }
   for (const AggregateCall& call : calls_) {
@@ -81,8 +80,9 @@ Status AggregateLayout::CheckInput(const Batch& batch) const {
 void AggregateLayout::Arguments(const Batch& batch, std::vector<const Column*>* arguments) const {
   arguments->resize(calls_.size());
   for (size_t j = 0; j < calls_.size(); ++j) {
-    (*arguments)[j] =
-        calls_[j].kind == AggregateKind::kCountStar ? nullptr : batch.column(calls_[j].argument).get();
+    (*arguments)[j] = calls_[j].kind == AggregateKind::kCountStar
+                          ? nullptr
+                          : batch.column(calls_[j].argument).get();
   }
 }
 

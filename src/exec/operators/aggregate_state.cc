@@ -59,7 +59,8 @@ Result<StatePtr> MakeSumAvg(const AggregateCall& call, const LogicalType& result
   switch (arg.id) {
     case TypeId::kInt:
       // AVG(INT) sums into a BIGINT, as Flink's IntAvgAggFunction.
-      if constexpr (kAvg) return StatePtr(std::make_unique<SumAvgState<int32_t, int64_t, true>>(result, 0));
+      if constexpr (kAvg)
+        return StatePtr(std::make_unique<SumAvgState<int32_t, int64_t, true>>(result, 0));
       return StatePtr(std::make_unique<SumAvgState<int32_t, int32_t, false>>(result, 0));
     case TypeId::kBigint:
       return StatePtr(std::make_unique<SumAvgState<int64_t, int64_t, kAvg>>(result, 0));
@@ -71,12 +72,10 @@ Result<StatePtr> MakeSumAvg(const AggregateCall& call, const LogicalType& result
       if (extra_scale > kMaxAverageRescale || extra_scale < -kMaxAverageRescale) {
         return TypeMismatch(call, result);
       }
-      return StatePtr(
-          std::make_unique<SumAvgState<int128_t, int128_t, kAvg>>(result, extra_scale));
+      return StatePtr(std::make_unique<SumAvgState<int128_t, int128_t, kAvg>>(result, extra_scale));
     }
     default:
-      return Status::Unsupported(call.ToString() + " over " + arg.ToString() +
-                                 " is not supported");
+      return Status::Unsupported(call.ToString() + " over " + arg.ToString() + " is not supported");
   }
 }
 
@@ -115,6 +114,12 @@ Result<StatePtr> MakeDistinct(const AggregateCall& call, const LogicalType& resu
 }
 
 }  // namespace
+
+void AggregateState::UpdateGroup(const Column* argument, const uint32_t* rows, uint32_t group,
+                                 size_t count) {
+  same_group_.assign(count, group);
+  Update(argument, rows, same_group_.data(), nullptr, count);
+}
 
 Result<LogicalType> ResolveResultType(const AggregateCall& call) {
   if (call.result_type.id != TypeId::kNull) return call.result_type;

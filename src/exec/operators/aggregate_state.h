@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "columnar/column.h"
 #include "common/status.h"
@@ -41,6 +42,10 @@ class AggregateState {
   /// (retract may be null: all rows are added). `argument` is null for COUNT(*).
   virtual void Update(const Column* argument, const uint32_t* rows, const uint32_t* groups,
                       const uint8_t* retract, size_t count) = 0;
+  /// Adds rows rows[0..count) of `argument` to the one group `group` (no group keys): the
+  /// specialised path for global windows, which keeps the accumulator in a register.
+  virtual void UpdateGroup(const Column* argument, const uint32_t* rows, uint32_t group,
+                           size_t count);
   /// Adds group source_groups[i] of `source` (a state of the same kind) to group groups[i].
   virtual void Merge(const AggregateState& source, const uint32_t* source_groups,
                      const uint32_t* groups, size_t count) = 0;
@@ -49,6 +54,7 @@ class AggregateState {
 
  private:
   LogicalType result_type_;
+  std::vector<uint32_t> same_group_;  // UpdateGroup's default: the group repeated
 };
 
 /// The result type of `call`: call.result_type, or Flink's rule when the planner left it unset.

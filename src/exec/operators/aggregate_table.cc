@@ -37,6 +37,12 @@ void AggregateTable::FindOrInsert(const EncodedKeys& keys, const uint32_t* rows,
 
 void AggregateTable::Update(const std::vector<const Column*>& arguments, const uint32_t* rows,
                             const uint32_t* groups, const uint8_t* retract, size_t count) {
+  if (keys_.layout() == KeyLayout::kNone && !retract && count > 0) {
+    for (size_t j = 0; j < states_.size(); ++j) {
+      states_[j]->UpdateGroup(arguments[j], rows, groups[0], count);
+    }
+    return;
+  }
   for (size_t j = 0; j < states_.size(); ++j) {
     states_[j]->Update(arguments[j], rows, groups, retract, count);
   }

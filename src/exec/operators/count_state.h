@@ -34,6 +34,18 @@ class CountState final : public AggregateState {
     }
   }
 
+  void UpdateGroup(const Column* argument, const uint32_t* rows, uint32_t group,
+                   size_t count) override {
+    const uint8_t* valid = kCountStar ? nullptr : argument->validity();
+    if (!valid) {
+      counts_[group] += static_cast<int64_t>(count);
+      return;
+    }
+    int64_t n = 0;
+    for (size_t i = 0; i < count; ++i) n += valid[rows[i]];
+    counts_[group] += n;
+  }
+
   void Merge(const AggregateState& source, const uint32_t* source_groups, const uint32_t* groups,
              size_t count) override {
     const auto& other = static_cast<const CountState&>(source);

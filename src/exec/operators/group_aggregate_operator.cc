@@ -10,10 +10,10 @@ Result<std::unique_ptr<Operator>> GroupAggregateOperator::Create(const GroupAggr
   // input is assumed to be updating).
   const bool retractable = node.inputs.empty() || !node.inputs[0] ||
                            node.inputs[0]->changelog == ChangelogMode::kUpdating;
-  SLUICE_ASSIGN_OR_RETURN(AggregateLayout layout,
-                          AggregateLayout::Make(node.group_keys, node.aggregates,
-                                                node.output_schema, /*trailing_columns=*/0,
-                                                retractable));
+  SLUICE_ASSIGN_OR_RETURN(
+      AggregateLayout layout,
+      AggregateLayout::Make(node.group_keys, node.aggregates, node.output_schema,
+                            /*trailing_columns=*/0, retractable));
   return std::unique_ptr<Operator>(new GroupAggregateOperator(std::move(layout), retractable));
 }
 

@@ -27,7 +27,9 @@ bool IsFixedKeyType(TypeId id) {
 }
 
 // 0.0 and -0.0 are one key (HashRows hashes them alike).
-inline double CanonicalZero(double d) { return d == 0 ? 0.0 : d; }
+inline double CanonicalZero(double d) {
+  return d == 0 ? 0.0 : d;
+}
 
 template <typename T>
 void FixedBits(const Column& column, size_t rows, uint64_t* out) {

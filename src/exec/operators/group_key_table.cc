@@ -1,5 +1,6 @@
 #include "exec/operators/group_key_table.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -85,6 +86,13 @@ void GroupKeyTable::FindOrInsert(const EncodedKeys& keys, const uint32_t* rows, 
                                  std::vector<uint32_t>* created) {
   switch (layout_) {
     case KeyLayout::kNone:
+      if (!may_insert && count > 0) {
+        bool was_created = false;
+        const uint32_t group = SingletonGroup(&only_group_, true, &was_created);
+        if (was_created) created->push_back(group);
+        std::fill_n(groups, count, group);
+        return;
+      }
       for (size_t i = 0; i < count; ++i) {
         bool was_created = false;
         groups[i] = SingletonGroup(&only_group_, !may_insert || may_insert[i], &was_created);
@@ -135,12 +143,14 @@ uint32_t GroupKeyTable::FindKeyOf(const GroupKeyTable& other, uint32_t group) co
     case KeyLayout::kFixed: {
       if (other.is_null_key(group)) return null_group_;
       const uint64_t key = other.fixed_[group];
-      pos = Find(other.hashes_[group], [&](uint32_t g) { return fixed_[g] == key; }, &reusable);
+      pos = Find(
+          other.hashes_[group], [&](uint32_t g) { return fixed_[g] == key; }, &reusable);
       break;
     }
     case KeyLayout::kBytes: {
       const std::string_view key = other.bytes_[group];
-      pos = Find(other.hashes_[group], [&](uint32_t g) { return bytes_[g] == key; }, &reusable);
+      pos = Find(
+          other.hashes_[group], [&](uint32_t g) { return bytes_[g] == key; }, &reusable);
       break;
     }
     default:

@@ -78,8 +78,8 @@ class GroupKeyTable {
   // Per group id.
   std::vector<uint8_t> live_;
   std::vector<uint64_t> hashes_;
-  std::vector<uint64_t> fixed_;            // kFixed
-  std::vector<std::string_view> bytes_;    // kBytes, into arena_
+  std::vector<uint64_t> fixed_;          // kFixed
+  std::vector<std::string_view> bytes_;  // kBytes, into arena_
   std::vector<uint32_t> free_groups_;
   size_t live_count_ = 0;
   uint32_t null_group_ = kNoGroup;  // kFixed: the NULL key's group

@@ -45,6 +45,22 @@ class MinMaxState final : public AggregateState {
     }
   }
 
+  void UpdateGroup(const Column* argument, const uint32_t* rows, uint32_t group,
+                   size_t count) override {
+    const T* values = argument->data<T>();
+    const uint8_t* valid = argument->validity();
+    const T* best = nullptr;
+    ValueLess less;
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t row = rows[i];
+      if (valid && !valid[row]) continue;
+      if (!best || (kMax ? less(*best, values[row]) : less(values[row], *best))) {
+        best = &values[row];
+      }
+    }
+    if (best) Offer(group, *best);
+  }
+
   void Merge(const AggregateState& source, const uint32_t* source_groups, const uint32_t* groups,
              size_t count) override {
     const auto& other = static_cast<const MinMaxState&>(source);

@@ -336,9 +336,8 @@ Status SessionWindowOperator::Emit(const std::vector<uint32_t>& firing, Collecto
   const Batch before(std::move(before_columns), m);
   const size_t num_keys = layout_.num_keys();
   for (size_t j = 0; j < states_.size(); ++j) {
-    MarkChangedRows(*before.column(num_keys + j), pair_before.data(),
-                    *after.column(num_keys + j), pair_after.data(), pair_after.size(),
-                    changed.data());
+    MarkChangedRows(*before.column(num_keys + j), pair_before.data(), *after.column(num_keys + j),
+                    pair_after.data(), pair_after.size(), changed.data());
   }
 
   ChangelogBuilder changes;

@@ -61,7 +61,7 @@ class SessionWindowOperator final : public Operator {
     uint32_t key = 0;
     uint32_t next = kNone;  // next session of the key, by start
     bool live = false;
-    bool clean = false;     // emitted and unchanged since
+    bool clean = false;  // emitted and unchanged since
     Index index = Index::kNone;
     std::vector<Emitted> emitted;
   };

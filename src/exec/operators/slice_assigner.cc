@@ -24,8 +24,7 @@ Result<SliceAssigner> SliceAssigner::Make(const WindowSpec& spec) {
     case WindowKind::kCumulate:
       if (spec.size_micros <= 0 || spec.step_micros <= 0 ||
           spec.size_micros % spec.step_micros != 0) {
-        return Status::InvalidArgument(
-            "CUMULATE max size must be a positive multiple of the step");
+        return Status::InvalidArgument("CUMULATE max size must be a positive multiple of the step");
       }
       a.size_ = spec.size_micros;
       a.width_ = spec.step_micros;

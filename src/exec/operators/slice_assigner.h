@@ -36,9 +36,9 @@ class SliceAssigner {
 
  private:
   WindowKind kind_ = WindowKind::kTumble;
-  int64_t width_ = 0;   // slice width
-  int64_t size_ = 0;    // window size (CUMULATE: max size)
-  int64_t slide_ = 0;   // HOP slide
+  int64_t width_ = 0;  // slice width
+  int64_t size_ = 0;   // window size (CUMULATE: max size)
+  int64_t slide_ = 0;  // HOP slide
   int64_t offset_ = 0;
 };
 

@@ -1,12 +1,38 @@
 #include "exec/operators/slicing_window_operator.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "exec/operators/changelog_builder.h"
 #include "exec/operators/row_compare.h"
 #include "exec/operators/window_input.h"
 
 namespace sluice {
+
+namespace {
+
+// ends[i] = end of the slice holding to_window_time(times[i]); returns whether all rows share one
+// slice. Consecutive rows mostly fall into the slice of the row before, which skips the division.
+template <typename ToWindowTime>
+bool AssignSliceEnds(const SliceAssigner& assigner, const int64_t* times, size_t rows,
+                     const ToWindowTime& to_window_time, int64_t* ends) {
+  const int64_t width = assigner.slice_width();
+  int64_t start = 1;  // [start, end) is empty until the first row
+  int64_t end = 0;
+  bool one_slice = true;
+  for (size_t i = 0; i < rows; ++i) {
+    const int64_t t = to_window_time(times[i]);
+    if (t < start || t >= end) {
+      one_slice &= i == 0;
+      end = assigner.SliceEnd(t);
+      start = end - width;
+    }
+    ends[i] = end;
+  }
+  return one_slice;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Operator>> SlicingWindowOperator::Create(const WindowAggregateNode& node) {
   SLUICE_ASSIGN_OR_RETURN(SliceAssigner assigner, SliceAssigner::Make(node.window));
@@ -63,38 +89,37 @@ Status SlicingWindowOperator::Process(Batch batch, Collector& out) {
   const int64_t* event_times = time.data<int64_t>();
   const uint8_t* valid = time.validity();
   slice_ends_.resize(rows);
-  if (clock_.is_ltz()) {
-    for (size_t i = 0; i < rows; ++i) {
-      slice_ends_[i] = assigner_.SliceEnd(clock_.ToWindowTime(event_times[i]));
-    }
-  } else {
-    for (size_t i = 0; i < rows; ++i) slice_ends_[i] = assigner_.SliceEnd(event_times[i]);
-  }
+  const bool one_slice =
+      clock_.is_ltz()
+          ? AssignSliceEnds(
+                assigner_, event_times, rows, [&](int64_t t) { return clock_.ToWindowTime(t); },
+                slice_ends_.data())
+          : AssignSliceEnds(
+                assigner_, event_times, rows, [](int64_t t) { return t; }, slice_ends_.data());
 
-  // Split rows into late ones and the rest; consecutive rows mostly share a slice.
   accepted_.clear();
   late_.clear();
-  bool one_slice = true;
-  bool have_cached = false;
-  int64_t cached_end = 0;
-  bool cached_late = false;
-  for (uint32_t i = 0; i < rows; ++i) {
-    if (valid && !valid[i]) {
-      late_.push_back(i);
-      continue;
+  if (!valid && one_slice && !Expired(assigner_.LastWindowEnd(slice_ends_[0]))) {
+    accepted_.resize(rows);  // the common case: one slice, nothing late
+    std::iota(accepted_.begin(), accepted_.end(), 0u);
+  } else {
+    // Split rows into late ones and the rest.
+    bool have_cached = false;
+    int64_t cached_end = 0;
+    bool cached_late = false;
+    for (uint32_t i = 0; i < rows; ++i) {
+      if (valid && !valid[i]) {
+        late_.push_back(i);
+        continue;
+      }
+      const int64_t end = slice_ends_[i];
+      if (!have_cached || end != cached_end) {
+        have_cached = true;
+        cached_end = end;
+        cached_late = Expired(assigner_.LastWindowEnd(end));
+      }
+      (cached_late ? late_ : accepted_).push_back(i);
     }
-    const int64_t end = slice_ends_[i];
-    if (!have_cached || end != cached_end) {
-      have_cached = true;
-      cached_end = end;
-      cached_late = Expired(assigner_.LastWindowEnd(end));
-    }
-    if (cached_late) {
-      late_.push_back(i);
-      continue;
-    }
-    if (!accepted_.empty() && end != slice_ends_[accepted_[0]]) one_slice = false;
-    accepted_.push_back(i);
   }
   if (!one_slice) {
     std::stable_sort(accepted_.begin(), accepted_.end(),
@@ -216,7 +241,7 @@ Status SlicingWindowOperator::EmitUpdates(AggregateTable& previous, const Aggreg
                                           const std::vector<uint32_t>& groups, const Batch& after,
                                           Collector& out) {
   // Pair each current key with its previous result.
-  std::vector<uint32_t> matched_rows;       // rows of `after`
+  std::vector<uint32_t> matched_rows;  // rows of `after`
   std::vector<uint32_t> previous_groups;
   for (uint32_t i = 0; i < groups.size(); ++i) {
     const uint32_t g = previous.keys().FindKeyOf(current.keys(), groups[i]);

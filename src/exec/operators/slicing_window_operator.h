@@ -65,8 +65,7 @@ class SlicingWindowOperator final : public Operator {
   void MarkRefires(int64_t slice_end);
   Status FireWindow(int64_t window_end, bool refire, Collector& out);
   /// +I rows for `groups` of `table`.
-  Batch ResultRows(AggregateTable& table, const std::vector<uint32_t>& groups,
-                   int64_t window_end);
+  Batch ResultRows(AggregateTable& table, const std::vector<uint32_t>& groups, int64_t window_end);
   /// -U/+U/+I rows turning `previous` into `current` (whose rows for `groups` are `after`).
   Status EmitUpdates(AggregateTable& previous, const AggregateTable& current,
                      const std::vector<uint32_t>& groups, const Batch& after, Collector& out);
@@ -88,7 +87,7 @@ class SlicingWindowOperator final : public Operator {
   std::map<int64_t, std::unique_ptr<AggregateTable>> slices_;  // by slice end
   std::set<int64_t> pending_;  // ends of windows holding rows that have not fired
   std::map<int64_t, std::unique_ptr<AggregateTable>> fired_;  // last results, lateness > 0 only
-  std::set<int64_t> refire_;   // fired windows updated since
+  std::set<int64_t> refire_;                                  // fired windows updated since
   OutputBuffer output_;
 
   // Scratch, reused across batches.

@@ -24,13 +24,21 @@ inline int128_t Add(int128_t a, int128_t b) {
   return static_cast<int128_t>(static_cast<unsigned __int128>(a) +
                                static_cast<unsigned __int128>(b));
 }
-inline double Add(double a, double b) { return a + b; }
-inline int32_t Negate(int32_t a) { return static_cast<int32_t>(0u - static_cast<uint32_t>(a)); }
-inline int64_t Negate(int64_t a) { return static_cast<int64_t>(0 - static_cast<uint64_t>(a)); }
+inline double Add(double a, double b) {
+  return a + b;
+}
+inline int32_t Negate(int32_t a) {
+  return static_cast<int32_t>(0u - static_cast<uint32_t>(a));
+}
+inline int64_t Negate(int64_t a) {
+  return static_cast<int64_t>(0 - static_cast<uint64_t>(a));
+}
 inline int128_t Negate(int128_t a) {
   return static_cast<int128_t>(0 - static_cast<unsigned __int128>(a));
 }
-inline double Negate(double a) { return -a; }
+inline double Negate(double a) {
+  return -a;
+}
 
 inline int128_t Pow10(int n) {
   int128_t v = 1;
@@ -120,6 +128,22 @@ class SumAvgState final : public AggregateState {
         ++counts[g];
       }
     }
+  }
+
+  void UpdateGroup(const Column* argument, const uint32_t* rows, uint32_t group,
+                   size_t count) override {
+    const In* values = argument->data<In>();
+    const uint8_t* valid = argument->validity();
+    Acc sum{};
+    int64_t n = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t row = rows[i];
+      if (valid && !valid[row]) continue;
+      sum = sum_arithmetic::Add(sum, static_cast<Acc>(values[row]));
+      ++n;
+    }
+    sums_[group] = sum_arithmetic::Add(sums_[group], sum);
+    counts_[group] += n;
   }
 
   void Merge(const AggregateState& source, const uint32_t* source_groups, const uint32_t* groups,

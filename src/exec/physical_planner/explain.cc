@@ -10,7 +10,8 @@ namespace {
 
 void PrintTree(const PlanNode& node, const std::string& indent, bool is_root,
                std::set<const PlanNode*>* printed, std::string* out) {
-  *out += indent + (is_root ? "" : "+- ") + node.Describe() + " " + ChangelogModeName(node.changelog);
+  *out +=
+      indent + (is_root ? "" : "+- ") + node.Describe() + " " + ChangelogModeName(node.changelog);
   // A node shared by several consumers (statement set) is printed in full once.
   if (!printed->insert(&node).second) {
     *out += " (shared, see above)\n";

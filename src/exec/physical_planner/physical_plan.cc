@@ -48,8 +48,8 @@ std::string ChainName(const PlanNode& node) {
 std::string NodeState(const PlanNode& node) {
   if (node.kind == PlanKind::kWindowAggregate) {
     const auto& window = static_cast<const WindowAggregateNode&>(node);
-    std::string what = window.window.kind == WindowKind::kSession ? "session windows"
-                                                                  : "window slices";
+    std::string what =
+        window.window.kind == WindowKind::kSession ? "session windows" : "window slices";
     return what + (window.group_keys.empty() ? " (global)" : " keyed by group key");
   }
   if (node.kind == PlanKind::kGroupAggregate) {
@@ -97,8 +97,8 @@ std::string PhysicalPlan::ToString() const {
              std::to_string(edges[e].from_stage) + "\n";
     }
     for (int e : stage.outputs) {
-      out += "  output: " + edges[e].ToString() + " -> Stage " +
-             std::to_string(edges[e].to_stage) + "\n";
+      out += "  output: " + edges[e].ToString() + " -> Stage " + std::to_string(edges[e].to_stage) +
+             "\n";
     }
   }
   return out;

@@ -28,9 +28,9 @@ struct StageEdge {
   int from_stage = 0;
   int to_stage = 0;
   EdgeKind kind = EdgeKind::kForward;
-  std::vector<int> keys;                // kHash: key columns in the rows on this edge
-  std::vector<std::string> key_names;   // for printing
-  std::string ToString() const;         // "hash[user]"
+  std::vector<int> keys;               // kHash: key columns in the rows on this edge
+  std::vector<std::string> key_names;  // for printing
+  std::string ToString() const;        // "hash[user]"
 };
 
 struct Stage {

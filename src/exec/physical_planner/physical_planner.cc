@@ -22,7 +22,7 @@ const std::vector<int>& GroupKeys(const PlanNode& node) {
 
 class StagePlanner {
  public:
-  StagePlanner(const PhysicalPlanInputs& inputs)
+  explicit StagePlanner(const PhysicalPlanInputs& inputs)
       : inputs_(inputs), parallelism_(std::max(1, inputs.parallelism)) {}
 
   Result<PhysicalPlan> Run(const PipelinePlan& plan) {
@@ -152,7 +152,8 @@ class StagePlanner {
       }
       case PlanKind::kSink: {
         const auto* sink = static_cast<const SinkNode*>(node);
-        int max_writers = inputs_.sink_max_parallelism ? inputs_.sink_max_parallelism(*sink) : INT_MAX;
+        int max_writers =
+            inputs_.sink_max_parallelism ? inputs_.sink_max_parallelism(*sink) : INT_MAX;
         max_writers = std::max(1, max_writers);
         const PlanNode* input = node->inputs[0].get();
         if (CanChain(input)) {
@@ -160,8 +161,8 @@ class StagePlanner {
           if (plan_.stages[input_stage].parallelism <= max_writers) stage = input_stage;
         }
         if (stage < 0) {
-          SLUICE_ASSIGN_OR_RETURN(stage,
-                                  NewStageBehindExchange(node, std::min(parallelism_, max_writers)));
+          SLUICE_ASSIGN_OR_RETURN(
+              stage, NewStageBehindExchange(node, std::min(parallelism_, max_writers)));
         }
         plan_.stages[stage].sink = sink;
         break;

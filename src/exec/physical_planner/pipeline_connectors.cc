@@ -44,8 +44,8 @@ Result<PipelineConnectors> PipelineConnectors::Create(
       const TableDef& table = *scan->table;
       ScanSource entry;
       SLUICE_ASSIGN_OR_RETURN(entry.connector, ResolveConnector(table, extra));
-      SLUICE_RETURN_IF_ERROR(ValidateOptions(*entry.connector, table)
-                                 .WithContext("table '" + table.name + "'"));
+      SLUICE_RETURN_IF_ERROR(
+          ValidateOptions(*entry.connector, table).WithContext("table '" + table.name + "'"));
       if (!entry.connector->make_source) {
         return Status::Unsupported("table '" + table.name + "': connector '" +
                                    std::string(entry.connector->name) +
@@ -64,16 +64,16 @@ Result<PipelineConnectors> PipelineConnectors::Create(
       const TableDef& table = *sink->table;
       SinkTarget entry;
       SLUICE_ASSIGN_OR_RETURN(entry.connector, ResolveConnector(table, extra));
-      SLUICE_RETURN_IF_ERROR(ValidateOptions(*entry.connector, table)
-                                 .WithContext("table '" + table.name + "'"));
+      SLUICE_RETURN_IF_ERROR(
+          ValidateOptions(*entry.connector, table).WithContext("table '" + table.name + "'"));
       if (!entry.connector->make_sink) {
         return Status::Unsupported("table '" + table.name + "': connector '" +
                                    std::string(entry.connector->name) +
                                    "' cannot be written to (it is a source only)");
       }
-      bool updating = sink->changelog == ChangelogMode::kUpdating ||
-                      (!sink->inputs.empty() &&
-                       sink->inputs[0]->changelog == ChangelogMode::kUpdating);
+      bool updating =
+          sink->changelog == ChangelogMode::kUpdating ||
+          (!sink->inputs.empty() && sink->inputs[0]->changelog == ChangelogMode::kUpdating);
       TableContext context{sink->table, table.PhysicalSchema(), &session, updating};
       auto made = entry.connector->make_sink(context);
       if (!made.ok()) return made.status().WithContext("table '" + table.name + "'");

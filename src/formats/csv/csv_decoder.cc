@@ -257,12 +257,11 @@ bool CsvRecordDecoder::Convert(size_t column_index, const FieldText& field, size
     }
     case TypeId::kDecimal: {
       int128_t v = 0;
-      TextParse parsed =
-          ParseDecimalText(TrimSpaces(text), def.type.precision, def.type.scale, &v);
+      TextParse parsed = ParseDecimalText(TrimSpaces(text), def.type.precision, def.type.scale, &v);
       if (parsed == TextParse::kSyntax) return mismatch("a number");
       if (parsed == TextParse::kOverflow) {
-        return Fail("value " + Snippet(TrimSpaces(text)) + " does not fit " +
-                    def.type.ToString() + " for column '" + def.name + "'");
+        return Fail("value " + Snippet(TrimSpaces(text)) + " does not fit " + def.type.ToString() +
+                    " for column '" + def.name + "'");
       }
       column.data<int128_t>()[row] = v;
       return true;
@@ -358,8 +357,8 @@ Result<std::unique_ptr<RecordDecoder>> MakeCsvRecordDecoder(const Schema& schema
                                                             const CsvOptions& options) {
   for (const Field& field : schema.fields) {
     if (field.type.id == TypeId::kInterval || field.type.id == TypeId::kNull) {
-      return Status::Unsupported("the csv format cannot read column '" + field.name +
-                                 "' of type " + field.type.ToString());
+      return Status::Unsupported("the csv format cannot read column '" + field.name + "' of type " +
+                                 field.type.ToString());
     }
   }
   return std::unique_ptr<RecordDecoder>(std::make_unique<CsvRecordDecoder>(schema, options));

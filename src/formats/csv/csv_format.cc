@@ -27,8 +27,9 @@ Result<CsvOptions> ParseCsvOptions(const Options& options) {
   }
   for (char c : {'\n', '\r'}) {
     if (out.delimiter == c || (out.quoting && out.quote == c) || out.escape == c) {
-      return Status::InvalidOption("csv format: a line break cannot be a delimiter, quote or "
-                                   "escape character");
+      return Status::InvalidOption(
+          "csv format: a line break cannot be a delimiter, quote or "
+          "escape character");
     }
   }
   if (out.quoting && out.quote == out.delimiter) {

@@ -15,7 +15,9 @@ namespace {
 namespace od = simdjson::ondemand;
 static_assert(kRecordPadding >= simdjson::SIMDJSON_PADDING);
 
-bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool IsJsonSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && IsJsonSpace(s.back())) s.remove_suffix(1);
@@ -42,8 +44,8 @@ class JsonRecordDecoder final : public RecordDecoder {
     std::string name;
     LogicalType type;
     Column* column = nullptr;
-    uint8_t* data = nullptr;  // the column's value buffer for this Decode call
-    uint32_t seen = 0;        // serial of the last record that set this column
+    uint8_t* data = nullptr;      // the column's value buffer for this Decode call
+    uint32_t seen = 0;            // serial of the last record that set this column
     bool raw_comparable = false;  // name has no '"' or '\\': raw keys can be compared bytewise
     bool used_input_views = false;
   };
@@ -273,8 +275,7 @@ bool JsonRecordDecoder::TypeMismatch(const Slot& slot, od::value& value, od::jso
   return Fail("expected " + std::string(expected) + " for column '" + slot.name + "', got " + got);
 }
 
-bool JsonRecordDecoder::DecodeString(Slot& slot, od::value& value, od::json_type type,
-                                     size_t row) {
+bool JsonRecordDecoder::DecodeString(Slot& slot, od::value& value, od::json_type type, size_t row) {
   std::string_view text;
   bool from_input = true;
   simdjson::error_code error;
@@ -431,8 +432,8 @@ bool JsonRecordDecoder::DecodeField(Slot& slot, od::value& value, size_t row) {
       if (!StringContent(value, &text, &from_input)) return false;
       std::optional<int64_t> micros = ParseTimestamp(text);
       if (!micros) {
-        return Fail("expected a timestamp like '2024-01-01 00:00:05.000' for column '" +
-                    slot.name + "', got \"" + Snippet(text) + "\"");
+        return Fail("expected a timestamp like '2024-01-01 00:00:05.000' for column '" + slot.name +
+                    "', got \"" + Snippet(text) + "\"");
       }
       Put<int64_t>(slot, row, *micros);
       return true;

@@ -119,8 +119,8 @@ class JsonRecordEncoder final : public RecordEncoder {
       case TypeId::kTimestamp:
       case TypeId::kTimestampLtz:
         out->push_back('"');
-        AppendTimestampText(column.Get<int64_t>(row), type.precision,
-                            options_.iso8601 ? 'T' : ' ', out);
+        AppendTimestampText(column.Get<int64_t>(row), type.precision, options_.iso8601 ? 'T' : ' ',
+                            out);
         if (type.id == TypeId::kTimestampLtz) out->push_back('Z');
         out->push_back('"');
         return;

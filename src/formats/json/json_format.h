@@ -3,8 +3,9 @@
 //
 // Options (Flink's names):
 //   json.fail-on-missing-field      Default: false. A missing field is an error instead of NULL.
-//   json.ignore-parse-errors        Default: false. Skip (and count) bad records instead of failing.
-//   json.timestamp-format.standard  Default: 'SQL'. 'SQL' writes "2024-01-01 00:00:05.000",
+//   json.ignore-parse-errors        Default: false. Skip (and count) bad records instead of
+//   failing. json.timestamp-format.standard  Default: 'SQL'. 'SQL' writes "2024-01-01
+//   00:00:05.000",
 //                                   'ISO-8601' writes "2024-01-01T00:00:05.000". Both forms (and
 //                                   a 'Z' or '+hh:mm' offset) are accepted when reading.
 //   json.encode.ignore-null-fields  Default: false. Leave NULL fields out when writing.

@@ -58,8 +58,8 @@ TEST(CsvTest, SplitRecordsWaitsForTheClosingQuote) {
   EXPECT_EQ(records.size(), 1u);
   EXPECT_EQ(used, 17u);
   records.clear();
-  used = (*decoder)->SplitRecords(std::string_view(data).substr(used), /*at_end=*/true, 10,
-                                  &records);
+  used =
+      (*decoder)->SplitRecords(std::string_view(data).substr(used), /*at_end=*/true, 10, &records);
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0], "2,\"multi\nline");
 }
@@ -80,7 +80,7 @@ TEST(CsvTest, OptionsDelimiterNullLiteralCommentsAndEscape) {
   EXPECT_TRUE(d.batch.column(2)->IsNull(1));
 
   Decoded tabs = DecodeCsv("1\t\"q\"\t1\t2024-01-01\n", {{"csv.field-delimiter", "\\t"},
-                                                          {"csv.disable-quote-character", "true"}});
+                                                         {"csv.disable-quote-character", "true"}});
   ASSERT_TRUE(tabs.status.ok()) << tabs.status.ToString();
   EXPECT_EQ(tabs.batch.column(1)->GetString(0), "\"q\"");
 }
@@ -101,8 +101,8 @@ TEST(CsvTest, ReportsBadRows) {
 }
 
 TEST(CsvTest, IgnoreParseErrorsSkipsBadRowsAndPadsShortOnes) {
-  Decoded d = DecodeCsv("1,a,1,2024-01-01\nx,b,1,2024-01-01\n3,c\n",
-                        {{"csv.ignore-parse-errors", "true"}});
+  Decoded d =
+      DecodeCsv("1,a,1,2024-01-01\nx,b,1,2024-01-01\n3,c\n", {{"csv.ignore-parse-errors", "true"}});
   ASSERT_TRUE(d.status.ok());
   ASSERT_EQ(d.batch.num_rows(), 2u);
   EXPECT_EQ(d.batch.RowToString(1), "+I[3, c, NULL, NULL]");
@@ -114,7 +114,8 @@ TEST(CsvTest, EncoderQuotesOnlyWhenNeededAndRoundTrips) {
   BatchBuilder builder(Sample());
   builder.AppendRow({Value::Int(1), Value::Varchar("plain"), Value::Decimal(1250, 10, 2),
                      Value::Timestamp(1704067205120000)});
-  builder.AppendRow({Value::Int(2), Value::Varchar("a,\"b\"\nc"), Value::Null(LogicalType::Decimal(10, 2)),
+  builder.AppendRow({Value::Int(2), Value::Varchar("a,\"b\"\nc"),
+                     Value::Null(LogicalType::Decimal(10, 2)),
                      Value::Null(LogicalType::Timestamp(3))});
   Batch batch = builder.Finish();
   auto encoder = kCsvFormat.make_encoder(Sample(), {});

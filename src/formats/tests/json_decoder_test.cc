@@ -60,10 +60,10 @@ std::string DecodeError(const std::string& line, const Schema& schema = OrderSch
 
 TEST(JsonDecoderTest, DecodesEveryTypeByFieldName) {
   auto decoder = MakeDecoder(OrderSchema());
-  Decoded d = DecodeText(*decoder,
-                         R"({"id": 7, "name": "caf\u00e9 \"x\"", "amount": 12.5, "price": 19.99,)"
-                         R"( "ok": true, "ts": "2024-01-01 00:00:05.120",)"
-                         R"( "ltz": "2024-01-01T00:00:05Z", "day": "2024-02-29", "big": -5})");
+  Decoded d =
+      DecodeText(*decoder, R"({"id": 7, "name": "caf\u00e9 \"x\"", "amount": 12.5, "price": 19.99,)"
+                           R"( "ok": true, "ts": "2024-01-01 00:00:05.120",)"
+                           R"( "ltz": "2024-01-01T00:00:05Z", "day": "2024-02-29", "big": -5})");
   ASSERT_TRUE(d.status.ok()) << d.status.ToString();
   ASSERT_EQ(d.batch.num_rows(), 1u);
   EXPECT_EQ(d.batch.column(0)->Get<int32_t>(0), 7);
@@ -103,8 +103,9 @@ TEST(JsonDecoderTest, AcceptsNumericStringsAndKeepsOtherJsonAsText) {
                  {"t", LogicalType::Varchar()},
                  {"b", LogicalType::Boolean()}}};
   auto decoder = MakeDecoder(schema);
-  Decoded d = DecodeText(
-      *decoder, R"({"i": " 12 ", "d": "NaN", "p": "3.25", "s": {"a": [1, {"b": null}]}, "t": 1.50, "b": "FALSE"})");
+  Decoded d =
+      DecodeText(*decoder, R"({"i": " 12 ", "d": "NaN", "p": "3.25", "s": {"a": [1, {"b": null}]},)"
+                           R"( "t": 1.50, "b": "FALSE"})");
   ASSERT_TRUE(d.status.ok()) << d.status.ToString();
   EXPECT_EQ(d.batch.column(0)->Get<int32_t>(0), 12);
   EXPECT_TRUE(std::isnan(d.batch.column(1)->Get<double>(0)));
@@ -188,8 +189,8 @@ TEST(JsonDecoderTest, FailOnMissingField) {
   auto decoder = MakeDecoder(schema, {{"json.fail-on-missing-field", "true"}});
   Decoded d = DecodeText(*decoder, R"({"a": 1})");
   EXPECT_EQ(d.status.message(), "missing field 'b'");
-  auto both = kJsonFormat.make_decoder(schema, {{"json.fail-on-missing-field", "true"},
-                                                {"json.ignore-parse-errors", "true"}});
+  auto both = kJsonFormat.make_decoder(
+      schema, {{"json.fail-on-missing-field", "true"}, {"json.ignore-parse-errors", "true"}});
   EXPECT_EQ(both.status().code(), ErrorCode::kInvalidOption);
   auto bad = kJsonFormat.make_decoder(schema, {{"json.timestamp-format.standard", "RFC"}});
   EXPECT_EQ(bad.status().message(),

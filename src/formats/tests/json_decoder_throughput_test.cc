@@ -21,10 +21,10 @@ TEST(JsonDecoderThroughputTest, SmallOrderRecords) {
   auto text = std::make_shared<std::string>();
   text->reserve(kRecords * 110 + kRecordPadding);
   for (size_t i = 0; i < kRecords; ++i) {
-    *text += R"({"order_id":"ord-)" + std::to_string(10000000 + i) +
-             R"(","customer_id":"cust-)" + std::to_string(i % 1000) +
-             R"(","amount":)" + std::to_string(i % 500) + "." + std::to_string(i % 100) +
-             R"(,"status":"completed","timestamp":)" + std::to_string(1767225600000 + i) + "}\n";
+    *text += R"({"order_id":"ord-)" + std::to_string(10000000 + i) + R"(","customer_id":"cust-)" +
+             std::to_string(i % 1000) + R"(","amount":)" + std::to_string(i % 500) + "." +
+             std::to_string(i % 100) + R"(,"status":"completed","timestamp":)" +
+             std::to_string(1767225600000 + i) + "}\n";
   }
   const size_t bytes = text->size();
   text->append(kRecordPadding, '\0');
@@ -44,8 +44,7 @@ TEST(JsonDecoderThroughputTest, SmallOrderRecords) {
     ASSERT_TRUE((*decoder)->Decode({records, text, true}, &batch, &result).ok());
     decoded += batch.num_rows();
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(decoded, kRecords);
   std::printf("json decode: %zu records (%.1f MB) in %.3f s = %.2f M records/s, %.0f MB/s\n",
               decoded, bytes / 1e6, seconds, decoded / seconds / 1e6, bytes / seconds / 1e6);

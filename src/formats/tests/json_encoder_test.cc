@@ -36,8 +36,8 @@ Batch SampleRows() {
 }
 
 std::string Encode(const Batch& batch, Options options = {}) {
-  auto encoder = kJsonFormat.make_encoder(batch.num_columns() == 9 ? AllTypes() : Schema{},
-                                          options);
+  auto encoder =
+      kJsonFormat.make_encoder(batch.num_columns() == 9 ? AllTypes() : Schema{}, options);
   EXPECT_TRUE(encoder.ok());
   std::string out;
   EXPECT_TRUE((*encoder)->Encode(batch, 0, batch.num_rows(), &out).ok());

@@ -48,8 +48,7 @@ TEST(ScalarTextTest, ParsesDecimalsExactlyWithHalfUpRounding) {
   EXPECT_EQ(ParseDecimalText("99.995", 4, 2, &v), TextParse::kOverflow);  // rounds to 100.00
   EXPECT_EQ(ParseDecimalText("1.2.3", 10, 2, &v), TextParse::kSyntax);
   EXPECT_EQ(ParseDecimalText("abc", 10, 2, &v), TextParse::kSyntax);
-  EXPECT_EQ(ParseDecimalText("12345678901234567890123456789012345678", 38, 0, &v),
-            TextParse::kOk);
+  EXPECT_EQ(ParseDecimalText("12345678901234567890123456789012345678", 38, 0, &v), TextParse::kOk);
   int128_t expected = 0;
   for (char c : std::string("12345678901234567890123456789012345678")) {
     expected = expected * 10 + (c - '0');

@@ -83,8 +83,8 @@ TEST(LateRowRecorderTest, WithoutDirectoryRowsAreCountedPerOperator) {
 }
 
 TEST(LateRowRecorderTest, UnwritableDirectoryIsAnIoError) {
-  auto recorder = LateRowRecorder::Create(std::string("/proc/sluice-no-such-dir"), nullptr,
-                                          TimeZone::Utc());
+  auto recorder =
+      LateRowRecorder::Create(std::string("/proc/sluice-no-such-dir"), nullptr, TimeZone::Utc());
   EXPECT_FALSE(recorder.ok());
   EXPECT_EQ(recorder.status().code(), ErrorCode::kIoError);
 }

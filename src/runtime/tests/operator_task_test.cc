@@ -32,7 +32,8 @@ struct Harness {
   std::unique_ptr<OperatorTask> task;
 };
 
-std::vector<ChainedOperator> Ops(std::unique_ptr<Operator> a, std::unique_ptr<Operator> b = nullptr) {
+std::vector<ChainedOperator> Ops(std::unique_ptr<Operator> a,
+                                 std::unique_ptr<Operator> b = nullptr) {
   std::vector<ChainedOperator> ops;
   ops.push_back({std::move(a), "op0"});
   if (b) ops.push_back({std::move(b), "op1"});
@@ -51,7 +52,7 @@ TEST(OperatorTaskTest, FiredRowsPrecedeTheWatermarkThatFiredThem) {
   ASSERT_TRUE(ch.Push(Message::Watermark(1, 40)).ok());  // min 20: nothing to fire
   ASSERT_TRUE(ch.Push(Message::End(0)).ok());            // min 40: fires ts 30
   ASSERT_TRUE(ch.Push(Message::Data(1, IdTsRows({{4, 50}}))).ok());
-  ASSERT_TRUE(ch.Push(Message::End(1)).ok());            // final watermark fires ts 50
+  ASSERT_TRUE(ch.Push(Message::End(1)).ok());  // final watermark fires ts 50
   ASSERT_TRUE(h.RunToEnd().ok());
   EXPECT_EQ(h.output->events(),
             (std::vector<std::string>{"row 101", "row 103", "wm 16", "wm 20", "row 102", "wm 40",
@@ -63,14 +64,14 @@ TEST(OperatorTaskTest, IdleProducerDoesNotHoldBackAndStatusIsForwarded) {
   h.Build({});
   auto& ch = h.channel;
   ASSERT_TRUE(ch.Push(Message::Watermark(0, 10)).ok());
-  ASSERT_TRUE(ch.Push(Message::Status(1, true)).ok());   // -> wm 10
-  ASSERT_TRUE(ch.Push(Message::Status(0, true)).ok());   // all idle -> idle
+  ASSERT_TRUE(ch.Push(Message::Status(1, true)).ok());              // -> wm 10
+  ASSERT_TRUE(ch.Push(Message::Status(0, true)).ok());              // all idle -> idle
   ASSERT_TRUE(ch.Push(Message::Data(1, IdTsRows({{5, 1}}))).ok());  // active before the row
   ASSERT_TRUE(ch.Push(Message::End(0)).ok());
   ASSERT_TRUE(ch.Push(Message::End(1)).ok());
   ASSERT_TRUE(h.RunToEnd().ok());
-  EXPECT_EQ(h.output->events(), (std::vector<std::string>{"wm 10", "idle", "active", "row 5",
-                                                          "wm max", "end"}));
+  EXPECT_EQ(h.output->events(),
+            (std::vector<std::string>{"wm 10", "idle", "active", "row 5", "wm max", "end"}));
 }
 
 TEST(OperatorTaskTest, OperatorErrorEndsTheTaskWithContext) {

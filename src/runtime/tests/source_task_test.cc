@@ -20,7 +20,8 @@ using testkit::Watermark;
 std::shared_ptr<const TableDef> EventsTable(std::optional<int64_t> delay) {
   auto table = std::make_shared<TableDef>();
   table->name = "events";
-  for (const Field& f : testkit::IdTsSchema().fields) table->columns.push_back({f, nullptr, "", false});
+  for (const Field& f : testkit::IdTsSchema().fields)
+    table->columns.push_back({f, nullptr, "", false});
   if (delay) {
     WatermarkDef wm;
     wm.rowtime_column = 1;
@@ -35,12 +36,13 @@ struct SourceHarness {
   RecordingOutput* output = nullptr;
   std::atomic<uint64_t> rows_read{0};
 
-  void Build(std::shared_ptr<const TableDef> table, std::vector<std::unique_ptr<SplitReader>> readers,
-             int64_t idle_timeout_micros = 0, std::vector<ChainedOperator> ops = {}) {
+  void Build(std::shared_ptr<const TableDef> table,
+             std::vector<std::unique_ptr<SplitReader>> readers, int64_t idle_timeout_micros = 0,
+             std::vector<ChainedOperator> ops = {}) {
     std::vector<SourceSplitReader> splits;
     for (size_t i = 0; i < readers.size(); ++i) {
-      splits.push_back({SourceSplit{"split-" + std::to_string(i), static_cast<int>(i)},
-                        std::move(readers[i])});
+      splits.push_back(
+          {SourceSplit{"split-" + std::to_string(i), static_cast<int>(i)}, std::move(readers[i])});
     }
     auto out = std::make_unique<RecordingOutput>();
     output = out.get();
@@ -78,8 +80,8 @@ TEST(SourceTaskTest, CutsBatchesAtPerRowWatermarksThenEndsWithMax) {
   RunControl control;
   ASSERT_TRUE(h.task->Run(control).ok());
   EXPECT_EQ(h.output->events(),
-            (std::vector<std::string>{"row 1", "row 2", "wm 20", "row 3", "row 4", "wm 30",
-                                      "row 5", "wm max", "end"}));
+            (std::vector<std::string>{"row 1", "row 2", "wm 20", "row 3", "row 4", "wm 30", "row 5",
+                                      "wm max", "end"}));
   EXPECT_EQ(h.rows_read.load(), 5u);
 }
 
@@ -93,9 +95,8 @@ TEST(SourceTaskTest, TaskWatermarkIsMinOverSplitsAndEndedSplitsStopCounting) {
   ASSERT_TRUE(h.task->Run(control).ok());
   // Round 1: split 0 -> 100 (min still -inf), split 1 -> 50 (min 50), then split 1 ends (min =
   // split 0 = 100). Round 2: split 0 -> 200 and ends.
-  EXPECT_EQ(h.output->events(),
-            (std::vector<std::string>{"row 1", "row 10", "wm 50", "wm 100", "row 2", "wm 200",
-                                      "wm max", "end"}));
+  EXPECT_EQ(h.output->events(), (std::vector<std::string>{"row 1", "row 10", "wm 50", "wm 100",
+                                                          "row 2", "wm 200", "wm max", "end"}));
 }
 
 TEST(SourceTaskTest, ExplicitWatermarksAdvanceTheSplit) {

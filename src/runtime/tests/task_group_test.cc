@@ -20,7 +20,8 @@ using testkit::IdTsRows;
 std::shared_ptr<const TableDef> EventsTable() {
   auto table = std::make_shared<TableDef>();
   table->name = "events";
-  for (const Field& f : testkit::IdTsSchema().fields) table->columns.push_back({f, nullptr, "", false});
+  for (const Field& f : testkit::IdTsSchema().fields)
+    table->columns.push_back({f, nullptr, "", false});
   WatermarkDef wm;
   wm.rowtime_column = 1;
   wm.fixed_delay_micros = 0;
@@ -57,9 +58,9 @@ struct Pipeline {
     for (int t = 0; t < kSources; ++t) {
       std::vector<int> producer(kKeyed, t);
       auto out = ExchangeOutput::Hash(keyed_inputs, producer, {0});
-      auto chain = std::make_unique<OperatorChain>(source_ops ? source_ops()
-                                                              : std::vector<ChainedOperator>{},
-                                                   std::move(out), ChainContext{t, kSources});
+      auto chain = std::make_unique<OperatorChain>(
+          source_ops ? source_ops() : std::vector<ChainedOperator>{}, std::move(out),
+          ChainContext{t, kSources});
       SourceTaskOptions options;
       options.rows_read = &rows_read;
       auto task = SourceTask::Create("source " + std::to_string(t), EventsTable(),
@@ -73,8 +74,8 @@ struct Pipeline {
           std::chrono::microseconds(1000), &rows_written, nullptr);
       std::vector<ChainedOperator> ops;
       ops.push_back({std::make_unique<testkit::HoldUntilWatermark>(), "hold"});
-      auto chain = std::make_unique<OperatorChain>(std::move(ops), std::move(sink),
-                                                   ChainContext{k, kKeyed});
+      auto chain =
+          std::make_unique<OperatorChain>(std::move(ops), std::move(sink), ChainContext{k, kKeyed});
       group.AddTask(std::make_unique<OperatorTask>("keyed " + std::to_string(k), keyed_inputs[k],
                                                    std::move(chain)));
     }

@@ -36,8 +36,12 @@ struct ScriptStep {
   std::optional<Batch> rows;
   std::optional<int64_t> watermark;
 };
-inline ScriptStep Rows(Batch batch) { return {std::move(batch), std::nullopt}; }
-inline ScriptStep Watermark(int64_t watermark) { return {std::nullopt, watermark}; }
+inline ScriptStep Rows(Batch batch) {
+  return {std::move(batch), std::nullopt};
+}
+inline ScriptStep Watermark(int64_t watermark) {
+  return {std::nullopt, watermark};
+}
 
 /// Replays a script: Poll() returns the next batch (an empty one while a watermark is due, so
 /// TakeWatermark() hands it over right after). Bounded scripts end after the last step;
@@ -112,7 +116,7 @@ class RecordingOutput : public TaskOutput {
 /// What collecting sink writers received, shared by all writers of a sink (thread-safe).
 struct CollectedRows {
   std::mutex mutex;
-  std::vector<std::string> rows;  // Batch::RowToString of every row written
+  std::vector<std::string> rows;           // Batch::RowToString of every row written
   std::vector<std::vector<Value>> values;  // the same rows, column by column
   std::vector<int> writer_of_row;
   int flushes = 0;

@@ -16,14 +16,16 @@ using testkit::IdTsSchema;
 TableDef EventsTable(std::optional<int64_t> fixed_delay, ExprPtr expression = nullptr) {
   TableDef table;
   table.name = "events";
-  for (const Field& f : IdTsSchema().fields) table.columns.push_back(ColumnDef{f, nullptr, "", false});
+  for (const Field& f : IdTsSchema().fields)
+    table.columns.push_back(ColumnDef{f, nullptr, "", false});
   WatermarkDef wm;
   wm.rowtime_column = 1;
   wm.fixed_delay_micros = fixed_delay;
-  wm.expression = expression ? expression
-                             : BoundExpr::Call("-", LogicalType::Timestamp(3),
-                                               {BoundExpr::ColumnRef(1, LogicalType::Timestamp(3), "ts"),
-                                                BoundExpr::Literal(Value::Interval(fixed_delay.value_or(0)))});
+  wm.expression =
+      expression ? expression
+                 : BoundExpr::Call("-", LogicalType::Timestamp(3),
+                                   {BoundExpr::ColumnRef(1, LogicalType::Timestamp(3), "ts"),
+                                    BoundExpr::Literal(Value::Interval(fixed_delay.value_or(0)))});
   table.watermark = wm;
   return table;
 }

@@ -9,8 +9,12 @@
 namespace sluice::sql {
 namespace {
 
-ExprNodePtr CloneExpr(const ExprNodePtr& expr) { return expr ? expr->Clone() : nullptr; }
-QueryExprPtr CloneQuery(const QueryExprPtr& query) { return query ? query->Clone() : nullptr; }
+ExprNodePtr CloneExpr(const ExprNodePtr& expr) {
+  return expr ? expr->Clone() : nullptr;
+}
+QueryExprPtr CloneQuery(const QueryExprPtr& query) {
+  return query ? query->Clone() : nullptr;
+}
 
 std::vector<ExprNodePtr> CloneExprs(const std::vector<ExprNodePtr>& exprs) {
   std::vector<ExprNodePtr> out;
@@ -28,7 +32,9 @@ std::vector<OrderByItem> CloneOrderBy(const std::vector<OrderByItem>& items) {
   return out;
 }
 
-FrameBound CloneBound(const FrameBound& bound) { return {bound.kind, CloneExpr(bound.offset)}; }
+FrameBound CloneBound(const FrameBound& bound) {
+  return {bound.kind, CloneExpr(bound.offset)};
+}
 
 InsertStmt CloneInsert(const InsertStmt& insert) {
   InsertStmt out;
@@ -67,26 +73,46 @@ std::string QualifiedName::ToString() const {
 
 std::string_view TimeUnitName(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kNone: return "NONE";
-    case TimeUnit::kYear: return "YEAR";
-    case TimeUnit::kQuarter: return "QUARTER";
-    case TimeUnit::kMonth: return "MONTH";
-    case TimeUnit::kWeek: return "WEEK";
-    case TimeUnit::kDay: return "DAY";
-    case TimeUnit::kHour: return "HOUR";
-    case TimeUnit::kMinute: return "MINUTE";
-    case TimeUnit::kSecond: return "SECOND";
-    case TimeUnit::kMillisecond: return "MILLISECOND";
-    case TimeUnit::kMicrosecond: return "MICROSECOND";
-    case TimeUnit::kNanosecond: return "NANOSECOND";
-    case TimeUnit::kDecade: return "DECADE";
-    case TimeUnit::kCentury: return "CENTURY";
-    case TimeUnit::kMillennium: return "MILLENNIUM";
-    case TimeUnit::kDow: return "DOW";
-    case TimeUnit::kDoy: return "DOY";
-    case TimeUnit::kIsoDow: return "ISODOW";
-    case TimeUnit::kIsoYear: return "ISOYEAR";
-    case TimeUnit::kEpoch: return "EPOCH";
+    case TimeUnit::kNone:
+      return "NONE";
+    case TimeUnit::kYear:
+      return "YEAR";
+    case TimeUnit::kQuarter:
+      return "QUARTER";
+    case TimeUnit::kMonth:
+      return "MONTH";
+    case TimeUnit::kWeek:
+      return "WEEK";
+    case TimeUnit::kDay:
+      return "DAY";
+    case TimeUnit::kHour:
+      return "HOUR";
+    case TimeUnit::kMinute:
+      return "MINUTE";
+    case TimeUnit::kSecond:
+      return "SECOND";
+    case TimeUnit::kMillisecond:
+      return "MILLISECOND";
+    case TimeUnit::kMicrosecond:
+      return "MICROSECOND";
+    case TimeUnit::kNanosecond:
+      return "NANOSECOND";
+    case TimeUnit::kDecade:
+      return "DECADE";
+    case TimeUnit::kCentury:
+      return "CENTURY";
+    case TimeUnit::kMillennium:
+      return "MILLENNIUM";
+    case TimeUnit::kDow:
+      return "DOW";
+    case TimeUnit::kDoy:
+      return "DOY";
+    case TimeUnit::kIsoDow:
+      return "ISODOW";
+    case TimeUnit::kIsoYear:
+      return "ISOYEAR";
+    case TimeUnit::kEpoch:
+      return "EPOCH";
   }
   return "NONE";
 }
@@ -114,44 +140,73 @@ std::string IntervalQualifier::ToString() const {
 
 std::string_view StatementKindName(StatementKind kind) {
   switch (kind) {
-    case StatementKind::kCreateTable: return "CREATE TABLE";
-    case StatementKind::kCreateView: return "CREATE VIEW";
-    case StatementKind::kCreateFunction: return "CREATE FUNCTION";
-    case StatementKind::kDrop: return "DROP";
-    case StatementKind::kSet: return "SET";
-    case StatementKind::kReset: return "RESET";
-    case StatementKind::kInsert: return "INSERT";
-    case StatementKind::kStatementSet: return "STATEMENT SET";
-    case StatementKind::kQuery: return "SELECT";
+    case StatementKind::kCreateTable:
+      return "CREATE TABLE";
+    case StatementKind::kCreateView:
+      return "CREATE VIEW";
+    case StatementKind::kCreateFunction:
+      return "CREATE FUNCTION";
+    case StatementKind::kDrop:
+      return "DROP";
+    case StatementKind::kSet:
+      return "SET";
+    case StatementKind::kReset:
+      return "RESET";
+    case StatementKind::kInsert:
+      return "INSERT";
+    case StatementKind::kStatementSet:
+      return "STATEMENT SET";
+    case StatementKind::kQuery:
+      return "SELECT";
   }
   return "?";
 }
 
 std::string_view ExprOpName(ExprOp op) {
   switch (op) {
-    case ExprOp::kNone: return "?";
-    case ExprOp::kNot: return "NOT";
-    case ExprOp::kNegate: return "-";
-    case ExprOp::kPlus: return "+";
-    case ExprOp::kOr: return "OR";
-    case ExprOp::kAnd: return "AND";
-    case ExprOp::kEq: return "=";
-    case ExprOp::kNotEq: return "<>";
-    case ExprOp::kLt: return "<";
-    case ExprOp::kLtEq: return "<=";
-    case ExprOp::kGt: return ">";
-    case ExprOp::kGtEq: return ">=";
-    case ExprOp::kConcat: return "||";
-    case ExprOp::kAdd: return "+";
-    case ExprOp::kSub: return "-";
-    case ExprOp::kMul: return "*";
-    case ExprOp::kDiv: return "/";
-    case ExprOp::kMod: return "%";
+    case ExprOp::kNone:
+      return "?";
+    case ExprOp::kNot:
+      return "NOT";
+    case ExprOp::kNegate:
+      return "-";
+    case ExprOp::kPlus:
+      return "+";
+    case ExprOp::kOr:
+      return "OR";
+    case ExprOp::kAnd:
+      return "AND";
+    case ExprOp::kEq:
+      return "=";
+    case ExprOp::kNotEq:
+      return "<>";
+    case ExprOp::kLt:
+      return "<";
+    case ExprOp::kLtEq:
+      return "<=";
+    case ExprOp::kGt:
+      return ">";
+    case ExprOp::kGtEq:
+      return ">=";
+    case ExprOp::kConcat:
+      return "||";
+    case ExprOp::kAdd:
+      return "+";
+    case ExprOp::kSub:
+      return "-";
+    case ExprOp::kMul:
+      return "*";
+    case ExprOp::kDiv:
+      return "/";
+    case ExprOp::kMod:
+      return "%";
   }
   return "?";
 }
 
-DataType DataType::Clone() const { return *this; }
+DataType DataType::Clone() const {
+  return *this;
+}
 
 ExprNodePtr ExprNode::Clone() const {
   auto out = std::make_unique<ExprNode>();

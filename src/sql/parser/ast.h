@@ -19,7 +19,8 @@
 //
 // ToString() on nodes prints canonical SQL that parses back to the same tree: keywords in upper
 // case, identifiers backquoted only when needed, every unary/binary operation parenthesised
-// ("(a + (b * c))"), so tests can check precedence on strings.
+// ("(a + (b * c))"), so tests can check precedence on strings. A left-deep chain of one operator
+// prints flat: "(a OR b OR c)" is ((a OR b) OR c).
 
 #include <cstdint>
 #include <memory>
@@ -256,8 +257,9 @@ struct WhenClause {
 ///   SUBSTRING(s FROM a [FOR b])     name SUBSTRING, args [s, a(, b)]  (SUBSTRING(s, a, b) too)
 ///   TRIM([mode] [chars] FROM s)     name TRIM, trim_mode (kBoth when only FROM is written;
 ///                                   kNone for the plain TRIM(s) call), args [s(, chars)]
-///   CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, CURRENT_TIME, LOCALTIME, CURRENT_ROW_TIMESTAMP
-///                                   niladic: name as written in upper case, no args
+///   CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, CURRENT_TIME, LOCALTIME
+///                                   niladic: name in upper case, no args (PROCTIME(),
+///                                   CURRENT_ROW_TIMESTAMP(), NOW() are ordinary calls)
 ///   COUNT(*)                        star_argument = true, args empty
 /// Window group functions (TUMBLE(ts, INTERVAL ...), HOP, SESSION, TUMBLE_START, ...) and
 /// PROCTIME() are ordinary calls; nothing is special about their names here.
@@ -440,11 +442,11 @@ struct ColumnSpec {
   };
   Kind kind = Kind::kPhysical;
   Identifier name;
-  DataType type;              // kPhysical / kMetadata (type.not_null for NOT NULL)
-  ExprNodePtr expr;           // kComputed
-  std::string metadata_key;   // kMetadata: FROM 'key'; empty means "same as the column name"
-  bool is_virtual = false;    // kMetadata: VIRTUAL (not written by sinks)
-  std::string comment;        // empty when none
+  DataType type;             // kPhysical / kMetadata (type.not_null for NOT NULL)
+  ExprNodePtr expr;          // kComputed
+  std::string metadata_key;  // kMetadata: FROM 'key'; empty means "same as the column name"
+  bool is_virtual = false;   // kMetadata: VIRTUAL (not written by sinks)
+  std::string comment;       // empty when none
   SourceLocation location;
 };
 
@@ -481,7 +483,7 @@ struct CreateTableStmt {
   WatermarkSpec watermark;
   bool has_primary_key = false;
   PrimaryKeySpec primary_key;
-  std::string comment;                    // COMMENT '...' after the column list; empty if none
+  std::string comment;                     // COMMENT '...' after the column list; empty if none
   std::vector<Identifier> partitioned_by;  // PARTITIONED BY (a, b)
   std::vector<PropertySpec> options;       // WITH (...)
 };
@@ -495,7 +497,8 @@ struct CreateViewStmt {
   QueryExprPtr query;
 };
 
-/// CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE JAVA|SCALA|PYTHON].
+/// CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'class'
+///   [LANGUAGE JAVA|SCALA|PYTHON].
 struct CreateFunctionStmt {
   QualifiedName name;
   bool temporary = false;

@@ -58,11 +58,16 @@ std::string OrderByList(const std::vector<OrderByItem>& items) {
 
 std::string FrameBoundToString(const FrameBound& bound) {
   switch (bound.kind) {
-    case FrameBound::Kind::kUnboundedPreceding: return "UNBOUNDED PRECEDING";
-    case FrameBound::Kind::kPreceding: return bound.offset->ToString() + " PRECEDING";
-    case FrameBound::Kind::kCurrentRow: return "CURRENT ROW";
-    case FrameBound::Kind::kFollowing: return bound.offset->ToString() + " FOLLOWING";
-    case FrameBound::Kind::kUnboundedFollowing: return "UNBOUNDED FOLLOWING";
+    case FrameBound::Kind::kUnboundedPreceding:
+      return "UNBOUNDED PRECEDING";
+    case FrameBound::Kind::kPreceding:
+      return bound.offset->ToString() + " PRECEDING";
+    case FrameBound::Kind::kCurrentRow:
+      return "CURRENT ROW";
+    case FrameBound::Kind::kFollowing:
+      return bound.offset->ToString() + " FOLLOWING";
+    case FrameBound::Kind::kUnboundedFollowing:
+      return "UNBOUNDED FOLLOWING";
   }
   return "";
 }
@@ -72,10 +77,9 @@ std::string WindowSpecToString(const WindowSpec& spec) {
   if (!spec.partition_by.empty()) parts.push_back("PARTITION BY " + ExprList(spec.partition_by));
   if (!spec.order_by.empty()) parts.push_back("ORDER BY " + OrderByList(spec.order_by));
   if (spec.has_frame) {
-    parts.push_back(fmt::format("{} BETWEEN {} AND {}",
-                                spec.frame.unit == FrameUnit::kRows ? "ROWS" : "RANGE",
-                                FrameBoundToString(spec.frame.start),
-                                FrameBoundToString(spec.frame.end)));
+    parts.push_back(
+        fmt::format("{} BETWEEN {} AND {}", spec.frame.unit == FrameUnit::kRows ? "ROWS" : "RANGE",
+                    FrameBoundToString(spec.frame.start), FrameBoundToString(spec.frame.end)));
   }
   return fmt::format("({})", fmt::join(parts, " "));
 }
@@ -102,14 +106,14 @@ std::string FunctionCallToString(const ExprNode& e) {
   } else if (upper == "POSITION" && e.args.size() == 2) {
     out = fmt::format("POSITION({} IN {})", e.args[0]->ToString(), e.args[1]->ToString());
   } else if (e.trim_mode != TrimMode::kNone) {
-    std::string_view mode = e.trim_mode == TrimMode::kBoth       ? "BOTH"
+    std::string_view mode = e.trim_mode == TrimMode::kBoth      ? "BOTH"
                             : e.trim_mode == TrimMode::kLeading ? "LEADING"
                                                                 : "TRAILING";
     std::string chars = e.args.size() > 1 ? e.args[1]->ToString() + " " : "";
     out = fmt::format("TRIM({} {}FROM {})", mode, chars, e.args[0]->ToString());
   } else if (e.args.empty() && !e.star_argument && !e.distinct && e.name.parts.size() == 1 &&
-             IsNiladicFunction(name)) {
-    out = upper;
+             IsNiladicFunction(e.name.parts[0].name)) {
+    out = ToUpperAscii(e.name.parts[0].name);
   } else {
     out = name + "(";
     if (e.distinct) out += "DISTINCT ";
@@ -123,22 +127,47 @@ std::string FunctionCallToString(const ExprNode& e) {
 
 std::string LiteralToString(const ExprNode& e) {
   switch (e.literal_kind) {
-    case LiteralKind::kNull: return "NULL";
+    case LiteralKind::kNull:
+      return "NULL";
     case LiteralKind::kBoolean:
     case LiteralKind::kInteger:
     case LiteralKind::kDecimal:
-    case LiteralKind::kDouble: return e.value;
-    case LiteralKind::kString: return Quote(e.value);
-    case LiteralKind::kDate: return "DATE " + Quote(e.value);
-    case LiteralKind::kTime: return "TIME " + Quote(e.value);
-    case LiteralKind::kTimestamp: return "TIMESTAMP " + Quote(e.value);
+    case LiteralKind::kDouble:
+      return e.value;
+    case LiteralKind::kString:
+      return Quote(e.value);
+    case LiteralKind::kDate:
+      return "DATE " + Quote(e.value);
+    case LiteralKind::kTime:
+      return "TIME " + Quote(e.value);
+    case LiteralKind::kTimestamp:
+      return "TIMESTAMP " + Quote(e.value);
     case LiteralKind::kInterval:
       return fmt::format("INTERVAL {} {}", Quote(e.value), e.interval.ToString());
   }
   return "NULL";
 }
 
-std::string Not(const ExprNode& e) { return e.negated ? "NOT " : ""; }
+// A left-deep chain of one operator prints flat, "(a OR b OR c)": it reads back the same (all
+// binary operators associate to the left), stays within the parser's nesting limit however long
+// the chain is, and is printed without recursing once per operator.
+std::string BinaryToString(const ExprNode& e) {
+  std::vector<const ExprNode*> rights;
+  const ExprNode* node = &e;
+  while (node->kind == ExprNodeKind::kBinary && node->op == e.op) {
+    rights.push_back(node->args[1].get());
+    node = node->args[0].get();
+  }
+  std::string out = "(" + node->ToString();
+  for (auto it = rights.rbegin(); it != rights.rend(); ++it) {
+    out += fmt::format(" {} {}", ExprOpName(e.op), (*it)->ToString());
+  }
+  return out + ")";
+}
+
+std::string Not(const ExprNode& e) {
+  return e.negated ? "NOT " : "";
+}
 
 std::string AliasToString(const Identifier& alias, const std::vector<Identifier>& columns) {
   std::string out;
@@ -171,12 +200,18 @@ std::string TableFunctionArgToString(const TableFunctionArg& arg) {
 
 std::string_view JoinKeyword(JoinKind kind) {
   switch (kind) {
-    case JoinKind::kInner: return "JOIN";
-    case JoinKind::kLeft: return "LEFT JOIN";
-    case JoinKind::kRight: return "RIGHT JOIN";
-    case JoinKind::kFull: return "FULL JOIN";
-    case JoinKind::kCross: return "CROSS JOIN";
-    case JoinKind::kComma: return ",";
+    case JoinKind::kInner:
+      return "JOIN";
+    case JoinKind::kLeft:
+      return "LEFT JOIN";
+    case JoinKind::kRight:
+      return "RIGHT JOIN";
+    case JoinKind::kFull:
+      return "FULL JOIN";
+    case JoinKind::kCross:
+      return "CROSS JOIN";
+    case JoinKind::kComma:
+      return ",";
   }
   return "JOIN";
 }
@@ -281,15 +316,19 @@ std::string DataType::ToString() const {
 
 std::string ExprNode::ToString() const {
   switch (kind) {
-    case ExprNodeKind::kLiteral: return LiteralToString(*this);
-    case ExprNodeKind::kColumnRef: return name.ToString();
-    case ExprNodeKind::kStar: return name.empty() ? "*" : name.ToString() + ".*";
+    case ExprNodeKind::kLiteral:
+      return LiteralToString(*this);
+    case ExprNodeKind::kColumnRef:
+      return name.ToString();
+    case ExprNodeKind::kStar:
+      return name.empty() ? "*" : name.ToString() + ".*";
     case ExprNodeKind::kUnary:
       if (op == ExprOp::kNot) return "(NOT " + args[0]->ToString() + ")";
       return fmt::format("({}{})", ExprOpName(op), args[0]->ToString());
     case ExprNodeKind::kBinary:
-      return fmt::format("({} {} {})", args[0]->ToString(), ExprOpName(op), args[1]->ToString());
-    case ExprNodeKind::kFunctionCall: return FunctionCallToString(*this);
+      return BinaryToString(*this);
+    case ExprNodeKind::kFunctionCall:
+      return FunctionCallToString(*this);
     case ExprNodeKind::kCast:
       return fmt::format("{}({} AS {})", try_cast ? "TRY_CAST" : "CAST", args[0]->ToString(),
                          cast_type->ToString());
@@ -317,9 +356,9 @@ std::string ExprNode::ToString() const {
       return fmt::format("({} {}IN ({}))", args[0]->ToString(), Not(*this), subquery->ToString());
     case ExprNodeKind::kLike:
     case ExprNodeKind::kSimilarTo: {
-      std::string out = fmt::format("({} {}{} {}", args[0]->ToString(), Not(*this),
-                                    kind == ExprNodeKind::kLike ? "LIKE" : "SIMILAR TO",
-                                    args[1]->ToString());
+      std::string out =
+          fmt::format("({} {}{} {}", args[0]->ToString(), Not(*this),
+                      kind == ExprNodeKind::kLike ? "LIKE" : "SIMILAR TO", args[1]->ToString());
       if (args.size() > 2) out += " ESCAPE " + args[2]->ToString();
       return out + ")";
     }
@@ -334,8 +373,10 @@ std::string ExprNode::ToString() const {
     case ExprNodeKind::kIsDistinctFrom:
       return fmt::format("({} IS {}DISTINCT FROM {})", args[0]->ToString(), Not(*this),
                          args[1]->ToString());
-    case ExprNodeKind::kScalarSubquery: return "(" + subquery->ToString() + ")";
-    case ExprNodeKind::kExists: return "EXISTS (" + subquery->ToString() + ")";
+    case ExprNodeKind::kScalarSubquery:
+      return "(" + subquery->ToString() + ")";
+    case ExprNodeKind::kExists:
+      return "EXISTS (" + subquery->ToString() + ")";
   }
   return "?";
 }
@@ -430,7 +471,8 @@ std::string QueryExpr::ToString() const {
 
 std::string Statement::ToString() const {
   switch (kind) {
-    case StatementKind::kCreateTable: return CreateTableToString(*create_table);
+    case StatementKind::kCreateTable:
+      return CreateTableToString(*create_table);
     case StatementKind::kCreateView: {
       std::string out = "CREATE ";
       if (create_view->temporary) out += "TEMPORARY ";
@@ -466,7 +508,8 @@ std::string Statement::ToString() const {
     case StatementKind::kReset:
       if (!set->has_key) return "RESET";
       return "RESET " + Quote(set->key);
-    case StatementKind::kInsert: return InsertToString(*insert);
+    case StatementKind::kInsert:
+      return InsertToString(*insert);
     case StatementKind::kStatementSet: {
       std::string out = statement_set->legacy_syntax ? "BEGIN STATEMENT SET;\n"
                                                      : "EXECUTE STATEMENT SET\nBEGIN\n";
@@ -475,7 +518,8 @@ std::string Statement::ToString() const {
       }
       return out + "END";
     }
-    case StatementKind::kQuery: return query->ToString();
+    case StatementKind::kQuery:
+      return query->ToString();
   }
   return "?";
 }

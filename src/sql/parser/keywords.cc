@@ -6,67 +6,32 @@
 namespace sluice::sql {
 namespace {
 
-char UpperAscii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char UpperAscii(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 // Sorted, upper case. Kept small on purpose: a word here breaks every user who named a column
 // after it, so only words that end or join clauses (and the literals/operators) are listed.
 constexpr std::array<std::string_view, 56> kReservedWords = {
-    "ALL",
-    "AND",
-    "AS",
-    "BETWEEN",
-    "BY",
-    "CASE",
-    "CAST",
-    "CREATE",
-    "CROSS",
-    "DISTINCT",
-    "ELSE",
-    "END",
-    "EXCEPT",
-    "EXISTS",
-    "FALSE",
-    "FETCH",
-    "FOR",
-    "FROM",
-    "FULL",
-    "GROUP",
-    "HAVING",
-    "IN",
-    "INNER",
-    "INSERT",
-    "INTERSECT",
-    "INTERVAL",
-    "IS",
-    "JOIN",
-    "LATERAL",
-    "LEFT",
-    "LIKE",
-    "LIMIT",
-    "MATCH_RECOGNIZE",
-    "MINUS",
-    "NATURAL",
-    "NOT",
-    "NULL",
-    "OFFSET",
-    "ON",
-    "OR",
-    "ORDER",
-    "OUTER",
-    "OVER",
-    "RIGHT",
-    "SELECT",
-    "SIMILAR",
-    "TABLE",
-    "THEN",
-    "TRUE",
-    "UNION",
-    "USING",
-    "VALUES",
-    "WHEN",
-    "WHERE",
-    "WINDOW",
-    "WITH",
+    "ALL",       "AND",      "AS",
+    "BETWEEN",   "BY",       "CASE",
+    "CAST",      "CREATE",   "CROSS",
+    "DISTINCT",  "ELSE",     "END",
+    "EXCEPT",    "EXISTS",   "FALSE",
+    "FETCH",     "FOR",      "FROM",
+    "FULL",      "GROUP",    "HAVING",
+    "IN",        "INNER",    "INSERT",
+    "INTERSECT", "INTERVAL", "IS",
+    "JOIN",      "LATERAL",  "LEFT",
+    "LIKE",      "LIMIT",    "MATCH_RECOGNIZE",
+    "MINUS",     "NATURAL",  "NOT",
+    "NULL",      "OFFSET",   "ON",
+    "OR",        "ORDER",    "OUTER",
+    "OVER",      "RIGHT",    "SELECT",
+    "SIMILAR",   "TABLE",    "THEN",
+    "TRUE",      "UNION",    "USING",
+    "VALUES",    "WHEN",     "WHERE",
+    "WINDOW",    "WITH",
 };
 
 constexpr std::array<std::string_view, 5> kNiladicFunctions = {
@@ -129,8 +94,7 @@ std::string ToUpperAscii(std::string_view text) {
 bool IsReservedWord(std::string_view word) {
   if (word.size() > 16) return false;
   std::string upper = ToUpperAscii(word);
-  return std::binary_search(kReservedWords.begin(), kReservedWords.end(),
-                            std::string_view(upper));
+  return std::binary_search(kReservedWords.begin(), kReservedWords.end(), std::string_view(upper));
 }
 
 bool IsNiladicFunction(std::string_view word) {

@@ -5,14 +5,18 @@
 namespace sluice::sql {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Bytes >= 0x80 belong to UTF-8 sequences; Calcite accepts Unicode letters in identifiers.
 bool IsWordStart(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
          static_cast<unsigned char>(c) >= 0x80;
 }
-bool IsWordPart(char c) { return IsWordStart(c) || IsDigit(c) || c == '$'; }
+bool IsWordPart(char c) {
+  return IsWordStart(c) || IsDigit(c) || c == '$';
+}
 
 // Walks the text keeping the line/column of the current byte.
 class Lexer {
@@ -21,6 +25,9 @@ class Lexer {
 
   Result<std::vector<Token>> Run() {
     std::vector<Token> tokens;
+    // A UTF-8 byte order mark (files saved by some editors) is not part of the text.
+    if (sql_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+    SourceLocation after_last_token = location_;
     while (true) {
       SLUICE_RETURN_IF_ERROR(SkipBlanksAndComments());
       if (pos_ >= sql_.size()) break;
@@ -30,10 +37,12 @@ class Lexer {
       SLUICE_RETURN_IF_ERROR(LexToken(&token));
       token.end = pos_;
       tokens.push_back(std::move(token));
+      after_last_token = location_;
     }
+    // "Unexpected end of input" points just after the last token, not at trailing blank lines.
     Token end;
     end.kind = TokenKind::kEnd;
-    end.location = location_;
+    end.location = tokens.empty() ? location_ : after_last_token;
     end.begin = end.end = sql_.size();
     tokens.push_back(std::move(end));
     return tokens;
@@ -126,7 +135,7 @@ class Lexer {
       if (Peek(1) == '+' || Peek(1) == '-') ahead = 2;
       if (!IsDigit(Peek(ahead))) {
         return Error(start, fmt::format("malformed number '{}': the exponent has no digits",
-                                        sql_.substr(token->begin, pos_ + 1 - token->begin)));
+                                        sql_.substr(token->begin, pos_ + ahead - token->begin)));
       }
       token->kind = TokenKind::kDouble;
       for (size_t i = 0; i < ahead; ++i) Advance();
@@ -166,18 +175,42 @@ class Lexer {
         return Error(location_,
                      "unexpected character '\"': quote names with backquotes (`name`) and "
                      "strings with single quotes ('text')");
-      case '(': Single(token, TokenKind::kLParen, 1); return Status::OK();
-      case ')': Single(token, TokenKind::kRParen, 1); return Status::OK();
-      case '[': Single(token, TokenKind::kLBracket, 1); return Status::OK();
-      case ']': Single(token, TokenKind::kRBracket, 1); return Status::OK();
-      case ',': Single(token, TokenKind::kComma, 1); return Status::OK();
-      case ';': Single(token, TokenKind::kSemicolon, 1); return Status::OK();
-      case '.': Single(token, TokenKind::kDot, 1); return Status::OK();
-      case '*': Single(token, TokenKind::kStar, 1); return Status::OK();
-      case '+': Single(token, TokenKind::kPlus, 1); return Status::OK();
-      case '-': Single(token, TokenKind::kMinus, 1); return Status::OK();
-      case '/': Single(token, TokenKind::kSlash, 1); return Status::OK();
-      case '%': Single(token, TokenKind::kPercent, 1); return Status::OK();
+      case '(':
+        Single(token, TokenKind::kLParen, 1);
+        return Status::OK();
+      case ')':
+        Single(token, TokenKind::kRParen, 1);
+        return Status::OK();
+      case '[':
+        Single(token, TokenKind::kLBracket, 1);
+        return Status::OK();
+      case ']':
+        Single(token, TokenKind::kRBracket, 1);
+        return Status::OK();
+      case ',':
+        Single(token, TokenKind::kComma, 1);
+        return Status::OK();
+      case ';':
+        Single(token, TokenKind::kSemicolon, 1);
+        return Status::OK();
+      case '.':
+        Single(token, TokenKind::kDot, 1);
+        return Status::OK();
+      case '*':
+        Single(token, TokenKind::kStar, 1);
+        return Status::OK();
+      case '+':
+        Single(token, TokenKind::kPlus, 1);
+        return Status::OK();
+      case '-':
+        Single(token, TokenKind::kMinus, 1);
+        return Status::OK();
+      case '/':
+        Single(token, TokenKind::kSlash, 1);
+        return Status::OK();
+      case '%':
+        Single(token, TokenKind::kPercent, 1);
+        return Status::OK();
       case '=':
         if (Peek(1) == '>') {
           Single(token, TokenKind::kArrow, 2);
@@ -217,9 +250,8 @@ class Lexer {
         break;
     }
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return Error(location_,
-                   fmt::format("unexpected control character 0x{:02x}",
-                               static_cast<unsigned>(static_cast<unsigned char>(c))));
+      return Error(location_, fmt::format("unexpected control character 0x{:02x}",
+                                          static_cast<unsigned>(static_cast<unsigned char>(c))));
     }
     return Error(location_, fmt::format("unexpected character '{}'", c));
   }
@@ -231,14 +263,18 @@ class Lexer {
 
 }  // namespace
 
-Result<std::vector<Token>> Tokenize(std::string_view sql) { return Lexer(sql).Run(); }
+Result<std::vector<Token>> Tokenize(std::string_view sql) {
+  return Lexer(sql).Run();
+}
 
 std::string DescribeToken(const Token& token, std::string_view sql) {
   if (token.kind == TokenKind::kEnd) return "end of input";
   constexpr size_t kMaxShown = 40;
   std::string_view source = sql.substr(token.begin, token.end - token.begin);
   if (source.size() > kMaxShown) {
-    return fmt::format("'{}...'", source.substr(0, kMaxShown));
+    size_t cut = kMaxShown;
+    while (cut > 0 && (static_cast<unsigned char>(source[cut]) & 0xC0) == 0x80) --cut;
+    return fmt::format("'{}...'", source.substr(0, cut));
   }
   if (token.kind == TokenKind::kString) return std::string(source);
   return fmt::format("'{}'", source);

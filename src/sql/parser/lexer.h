@@ -41,7 +41,7 @@ enum class TokenKind : uint8_t {
   kGtEq,
   kConcat,  // ||
   kArrow,   // => (named table-function arguments)
-  kEnd,     // end of input; located just after the last character
+  kEnd,     // end of input; located just after the last token (or at the end of a blank input)
 };
 
 struct Token {

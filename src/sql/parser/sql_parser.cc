@@ -16,6 +16,14 @@ Status SqlParser::TooDeep() const {
                  fmt::format("nesting is too deep (more than {} levels)", kMaxNesting));
 }
 
+Status SqlParser::CheckOperatorChain(size_t chain) const {
+  if (static_cast<size_t>(depth_) + chain <= kMaxOperatorChain) return Status::OK();
+  return ErrorAt(Current().location,
+                 fmt::format("expression has too many chained operators (more than {}); write long "
+                             "OR lists of comparisons as IN (...)",
+                             kMaxOperatorChain));
+}
+
 Status SqlParser::NestingGuard::Enter() {
   if (parser_->depth_ >= kMaxNesting) return parser_->TooDeep();
   ++parser_->depth_;
@@ -84,7 +92,9 @@ Status SqlParser::UnsupportedAt(SourceLocation location, std::string_view messag
   return Status::Unsupported(fmt::format("{}: {}", location.ToString(), message));
 }
 
-size_t SqlParser::PreviousEnd() const { return pos_ == 0 ? 0 : tokens_[pos_ - 1].end; }
+size_t SqlParser::PreviousEnd() const {
+  return pos_ == 0 ? 0 : tokens_[pos_ - 1].end;
+}
 
 // ---- Names --------------------------------------------------------------------------------------
 

@@ -52,6 +52,10 @@ class SqlParser {
   Status UnsupportedAt(SourceLocation location, std::string_view message) const;
   /// The error for input nested deeper than kMaxNesting.
   Status TooDeep() const;
+  /// Left-deep operator chains (`a OR b OR c ...`) nest the tree one level per operator; past
+  /// kMaxOperatorChain levels they are refused so that printing and binding cannot overflow the
+  /// stack. `chain` counts the operators of the current chain.
+  Status CheckOperatorChain(size_t chain) const;
   /// Byte offset where the previous (last consumed) token ends.
   size_t PreviousEnd() const;
 
@@ -152,6 +156,7 @@ class SqlParser {
     bool entered_ = false;
   };
   static constexpr int kMaxNesting = 200;
+  static constexpr size_t kMaxOperatorChain = 1000;
 
   std::string_view sql_;
   std::vector<Token> tokens_;

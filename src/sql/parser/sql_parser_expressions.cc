@@ -35,7 +35,7 @@ ExprNodePtr MakeLiteral(LiteralKind kind, std::string value, SourceLocation loca
 
 // Calls whose argument lists are not plain comma lists.
 constexpr std::array<std::string_view, 9> kSpecialCalls = {
-    "CEIL",     "CEILING",   "EXTRACT",      "FLOOR",         "POSITION",
+    "CEIL",      "CEILING",      "EXTRACT",       "FLOOR", "POSITION",
     "SUBSTRING", "TIMESTAMPADD", "TIMESTAMPDIFF", "TRIM",
 };
 
@@ -73,7 +73,8 @@ Result<ExprNodePtr> SqlParser::ParseExpr() {
 
 Result<ExprNodePtr> SqlParser::ParseOr() {
   SLUICE_ASSIGN_OR_RETURN(ExprNodePtr left, ParseAnd());
-  while (AcceptKeyword("OR")) {
+  for (size_t chain = 1; AcceptKeyword("OR"); ++chain) {
+    SLUICE_RETURN_IF_ERROR(CheckOperatorChain(chain));
     SLUICE_ASSIGN_OR_RETURN(ExprNodePtr right, ParseAnd());
     left = MakeBinary(ExprOp::kOr, std::move(left), std::move(right));
   }
@@ -82,7 +83,8 @@ Result<ExprNodePtr> SqlParser::ParseOr() {
 
 Result<ExprNodePtr> SqlParser::ParseAnd() {
   SLUICE_ASSIGN_OR_RETURN(ExprNodePtr left, ParseNot());
-  while (AcceptKeyword("AND")) {
+  for (size_t chain = 1; AcceptKeyword("AND"); ++chain) {
+    SLUICE_RETURN_IF_ERROR(CheckOperatorChain(chain));
     SLUICE_ASSIGN_OR_RETURN(ExprNodePtr right, ParseNot());
     left = MakeBinary(ExprOp::kAnd, std::move(left), std::move(right));
   }
@@ -109,16 +111,30 @@ Result<ExprNodePtr> SqlParser::ParseNot() {
 
 Result<ExprNodePtr> SqlParser::ParseComparison() {
   SLUICE_ASSIGN_OR_RETURN(ExprNodePtr left, ParseConcat());
-  while (true) {
+  for (size_t chain = 1;; ++chain) {
+    SLUICE_RETURN_IF_ERROR(CheckOperatorChain(chain));
     ExprOp op = ExprOp::kNone;
     switch (Current().kind) {
-      case TokenKind::kEq: op = ExprOp::kEq; break;
-      case TokenKind::kNotEq: op = ExprOp::kNotEq; break;
-      case TokenKind::kLt: op = ExprOp::kLt; break;
-      case TokenKind::kLtEq: op = ExprOp::kLtEq; break;
-      case TokenKind::kGt: op = ExprOp::kGt; break;
-      case TokenKind::kGtEq: op = ExprOp::kGtEq; break;
-      default: break;
+      case TokenKind::kEq:
+        op = ExprOp::kEq;
+        break;
+      case TokenKind::kNotEq:
+        op = ExprOp::kNotEq;
+        break;
+      case TokenKind::kLt:
+        op = ExprOp::kLt;
+        break;
+      case TokenKind::kLtEq:
+        op = ExprOp::kLtEq;
+        break;
+      case TokenKind::kGt:
+        op = ExprOp::kGt;
+        break;
+      case TokenKind::kGtEq:
+        op = ExprOp::kGtEq;
+        break;
+      default:
+        break;
     }
     if (op != ExprOp::kNone) {
       Advance();
@@ -221,7 +237,8 @@ Result<ExprNodePtr> SqlParser::ParseComparison() {
 
 Result<ExprNodePtr> SqlParser::ParseConcat() {
   SLUICE_ASSIGN_OR_RETURN(ExprNodePtr left, ParseAdditive());
-  while (Accept(TokenKind::kConcat)) {
+  for (size_t chain = 1; Accept(TokenKind::kConcat); ++chain) {
+    SLUICE_RETURN_IF_ERROR(CheckOperatorChain(chain));
     SLUICE_ASSIGN_OR_RETURN(ExprNodePtr right, ParseAdditive());
     left = MakeBinary(ExprOp::kConcat, std::move(left), std::move(right));
   }
@@ -230,7 +247,8 @@ Result<ExprNodePtr> SqlParser::ParseConcat() {
 
 Result<ExprNodePtr> SqlParser::ParseAdditive() {
   SLUICE_ASSIGN_OR_RETURN(ExprNodePtr left, ParseMultiplicative());
-  while (PeekIs(TokenKind::kPlus) || PeekIs(TokenKind::kMinus)) {
+  for (size_t chain = 1; PeekIs(TokenKind::kPlus) || PeekIs(TokenKind::kMinus); ++chain) {
+    SLUICE_RETURN_IF_ERROR(CheckOperatorChain(chain));
     ExprOp op = PeekIs(TokenKind::kPlus) ? ExprOp::kAdd : ExprOp::kSub;
     Advance();
     SLUICE_ASSIGN_OR_RETURN(ExprNodePtr right, ParseMultiplicative());
@@ -241,12 +259,13 @@ Result<ExprNodePtr> SqlParser::ParseAdditive() {
 
 Result<ExprNodePtr> SqlParser::ParseMultiplicative() {
   SLUICE_ASSIGN_OR_RETURN(ExprNodePtr left, ParseUnary());
-  while (true) {
+  for (size_t chain = 1;; ++chain) {
     ExprOp op = ExprOp::kNone;
     if (PeekIs(TokenKind::kStar)) op = ExprOp::kMul;
     if (PeekIs(TokenKind::kSlash)) op = ExprOp::kDiv;
     if (PeekIs(TokenKind::kPercent)) op = ExprOp::kMod;
     if (op == ExprOp::kNone) return left;
+    SLUICE_RETURN_IF_ERROR(CheckOperatorChain(chain));
     Advance();
     SLUICE_ASSIGN_OR_RETURN(ExprNodePtr right, ParseUnary());
     left = MakeBinary(op, std::move(left), std::move(right));
@@ -264,8 +283,9 @@ Result<ExprNodePtr> SqlParser::ParseUnary() {
   }
   SLUICE_ASSIGN_OR_RETURN(ExprNodePtr expr, ParsePrimary());
   if (PeekIs(TokenKind::kLBracket)) {
-    return UnsupportedAt(Current().location, "array and map subscripts ([...]) are not supported "
-                                             "yet");
+    return UnsupportedAt(Current().location,
+                         "array and map subscripts ([...]) are not supported "
+                         "yet");
   }
   for (auto it = signs.rbegin(); it != signs.rend(); ++it) {
     auto node = MakeNode(ExprNodeKind::kUnary, it->second);
@@ -295,10 +315,14 @@ Result<ExprNodePtr> SqlParser::ParsePrimary() {
       Advance();
       return node;
     }
-    case TokenKind::kLParen: return ParseParenthesized();
-    case TokenKind::kQuotedIdentifier: return ParseNameOrCall();
-    case TokenKind::kWord: break;
-    default: return ErrorExpected("an expression");
+    case TokenKind::kLParen:
+      return ParseParenthesized();
+    case TokenKind::kQuotedIdentifier:
+      return ParseNameOrCall();
+    case TokenKind::kWord:
+      break;
+    default:
+      return ErrorExpected("an expression");
   }
 
   std::string upper = ToUpperAscii(token.text);
@@ -328,6 +352,10 @@ Result<ExprNodePtr> SqlParser::ParsePrimary() {
     if (upper == "DATE") return ParseTypedLiteral(LiteralKind::kDate);
     if (upper == "TIME") return ParseTypedLiteral(LiteralKind::kTime);
     if (upper == "TIMESTAMP") return ParseTypedLiteral(LiteralKind::kTimestamp);
+  }
+  if ((upper == "ARRAY" || upper == "MAP") && PeekIs(TokenKind::kLBracket, 1)) {
+    return UnsupportedAt(location,
+                         fmt::format("{}[...] constructors are not supported yet", upper));
   }
   if (call_follows && IsSpecialCall(upper)) return ParseSpecialCall(upper, location);
   if (!call_follows && IsNiladicFunction(upper)) {
@@ -418,8 +446,9 @@ Status SqlParser::ParseCallSuffix(ExprNode* call) {
   }
   if (AcceptKeyword("OVER")) {
     if (!PeekIs(TokenKind::kLParen)) {
-      return UnsupportedAt(Current().location, "named windows (OVER w) are not supported yet; "
-                                               "write OVER (...) inline");
+      return UnsupportedAt(Current().location,
+                           "named windows (OVER w) are not supported yet; "
+                           "write OVER (...) inline");
     }
     SLUICE_ASSIGN_OR_RETURN(call->over, ParseWindowSpec());
   }
@@ -530,8 +559,7 @@ Result<ExprNodePtr> SqlParser::ParseIntervalLiteral() {
     Accept(TokenKind::kPlus);
   }
   // Flink writes the value quoted ('10'); a bare number is accepted too.
-  if (!PeekIs(TokenKind::kString) && !PeekIs(TokenKind::kInteger) &&
-      !PeekIs(TokenKind::kDecimal)) {
+  if (!PeekIs(TokenKind::kString) && !PeekIs(TokenKind::kInteger) && !PeekIs(TokenKind::kDecimal)) {
     return ErrorExpected("a quoted interval value like '10'");
   }
   node->value = (negative ? "-" : "") + Current().text;
@@ -578,14 +606,14 @@ Result<IntervalQualifier> SqlParser::ParseIntervalQualifier() {
 Result<TimeUnit> SqlParser::ParseTimeUnit() {
   TimeUnit unit = PeekIs(TokenKind::kWord) ? TimeUnitFromWord(Current().text) : TimeUnit::kNone;
   if (unit == TimeUnit::kNone) {
-    return ErrorExpected("a time unit (YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, ...)");
+    return ErrorExpected(
+        "a time unit (YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, ...)");
   }
   Advance();
   return unit;
 }
 
-Result<ExprNodePtr> SqlParser::ParseSpecialCall(const std::string& upper,
-                                                SourceLocation location) {
+Result<ExprNodePtr> SqlParser::ParseSpecialCall(const std::string& upper, SourceLocation location) {
   auto call = MakeNode(ExprNodeKind::kFunctionCall, location);
   Identifier written{Current().text, false, location};
   Advance();  // the name

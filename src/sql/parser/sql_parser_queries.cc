@@ -9,8 +9,7 @@ namespace sluice::sql {
 
 bool SqlParser::StartsQuery(size_t ahead) const {
   while (PeekIs(TokenKind::kLParen, ahead)) ++ahead;
-  return PeekKeyword("SELECT", ahead) || PeekKeyword("WITH", ahead) ||
-         PeekKeyword("VALUES", ahead);
+  return PeekKeyword("SELECT", ahead) || PeekKeyword("WITH", ahead) || PeekKeyword("VALUES", ahead);
 }
 
 bool SqlParser::IsSubqueryAhead(size_t ahead) const {
@@ -219,8 +218,9 @@ Result<std::unique_ptr<SelectCore>> SqlParser::ParseSelectCore() {
     SLUICE_ASSIGN_OR_RETURN(core->having, ParseExpr());
   }
   if (PeekKeyword("WINDOW")) {
-    return UnsupportedAt(Current().location, "named windows (WINDOW w AS ...) are not supported "
-                                             "yet; write the OVER (...) clause inline");
+    return UnsupportedAt(Current().location,
+                         "named windows (WINDOW w AS ...) are not supported "
+                         "yet; write the OVER (...) clause inline");
   }
   if (PeekKeyword("QUALIFY")) {
     return UnsupportedAt(Current().location, "QUALIFY is not supported");

@@ -12,8 +12,8 @@ namespace {
 
 // Statements Flink has and sluice does not: a clear "not supported" beats "expected a statement".
 constexpr std::array<std::string_view, 15> kUnsupportedStatements = {
-    "ALTER", "ANALYZE", "CALL",   "DELETE", "DESC",     "DESCRIBE", "EXPLAIN", "LOAD",
-    "REMOVE", "SHOW",   "UNLOAD", "UPDATE", "TRUNCATE", "USE",      "ADD",
+    "ALTER",  "ANALYZE", "CALL",   "DELETE", "DESC",     "DESCRIBE", "EXPLAIN", "LOAD",
+    "REMOVE", "SHOW",    "UNLOAD", "UPDATE", "TRUNCATE", "USE",      "ADD",
 };
 
 }  // namespace
@@ -97,8 +97,8 @@ Status SqlParser::ParseCreate(Statement* statement) {
     return Status::OK();
   }
   if (!system && (PeekKeyword("CATALOG") || PeekKeyword("DATABASE"))) {
-    return UnsupportedAt(Current().location,
-                         fmt::format("CREATE {} is not supported yet", ToUpperAscii(Current().text)));
+    return UnsupportedAt(Current().location, fmt::format("CREATE {} is not supported yet",
+                                                         ToUpperAscii(Current().text)));
   }
   return ErrorExpected(system ? "FUNCTION" : "TABLE, VIEW or FUNCTION");
 }
@@ -182,7 +182,8 @@ Status SqlParser::ParseTableElement(CreateTableStmt* table) {
     if (AcceptKeyword("METADATA")) {
       column.kind = ColumnSpec::Kind::kMetadata;
       if (AcceptKeyword("FROM")) {
-        SLUICE_ASSIGN_OR_RETURN(column.metadata_key, ParseStringLiteral("a metadata key in quotes"));
+        SLUICE_ASSIGN_OR_RETURN(column.metadata_key,
+                                ParseStringLiteral("a metadata key in quotes"));
       }
       column.is_virtual = AcceptKeyword("VIRTUAL");
     }

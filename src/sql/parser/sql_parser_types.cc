@@ -23,7 +23,8 @@ constexpr int kDefaultTimestampPrecision = 6;  // Flink's default for TIMESTAMP 
 
 Result<int> SqlParser::ParseSmallInteger(int min, int max, std::string_view what) {
   const Token& token = Current();
-  if (token.kind != TokenKind::kInteger) return ErrorExpected(fmt::format("an integer for {}", what));
+  if (token.kind != TokenKind::kInteger)
+    return ErrorExpected(fmt::format("an integer for {}", what));
   // At most 10 digits (VARCHAR(2147483647)) are read, so the value cannot overflow int64.
   int64_t value = 0;
   bool too_long = token.text.size() > 10;
@@ -31,8 +32,8 @@ Result<int> SqlParser::ParseSmallInteger(int min, int max, std::string_view what
     for (char c : token.text) value = value * 10 + (c - '0');
   }
   if (too_long || value < min || value > max) {
-    return ErrorAt(token.location, fmt::format("{} must be between {} and {}, got {}", what, min,
-                                               max, token.text));
+    return ErrorAt(token.location,
+                   fmt::format("{} must be between {} and {}, got {}", what, min, max, token.text));
   }
   Advance();
   return static_cast<int>(value);
@@ -76,8 +77,8 @@ Result<DataType> SqlParser::ParseDataType() {
     int precision = 10;
     int scale = 0;
     if (Accept(TokenKind::kLParen)) {
-      SLUICE_ASSIGN_OR_RETURN(precision, ParseSmallInteger(1, kMaxDecimalPrecision,
-                                                           "the precision of DECIMAL"));
+      SLUICE_ASSIGN_OR_RETURN(
+          precision, ParseSmallInteger(1, kMaxDecimalPrecision, "the precision of DECIMAL"));
       if (Accept(TokenKind::kComma)) {
         SLUICE_ASSIGN_OR_RETURN(scale, ParseSmallInteger(0, precision, "the scale of DECIMAL"));
       }
@@ -105,10 +106,9 @@ Result<DataType> SqlParser::ParseDataType() {
   } else if (upper == "DATE") {
     type.logical = LogicalType::Date();
   } else if (upper == "TIMESTAMP") {
-    SLUICE_ASSIGN_OR_RETURN(int precision,
-                            ParseOptionalPrecision(kDefaultTimestampPrecision, 0,
-                                                   kMaxTimestampPrecision,
-                                                   "the precision of TIMESTAMP"));
+    SLUICE_ASSIGN_OR_RETURN(
+        int precision, ParseOptionalPrecision(kDefaultTimestampPrecision, 0, kMaxTimestampPrecision,
+                                              "the precision of TIMESTAMP"));
     type.logical = LogicalType::Timestamp(precision);
     if (PeekKeyword("WITHOUT")) {
       Advance();
@@ -127,10 +127,9 @@ Result<DataType> SqlParser::ParseDataType() {
                            "TIMESTAMP_LTZ");
     }
   } else if (upper == "TIMESTAMP_LTZ") {
-    SLUICE_ASSIGN_OR_RETURN(int precision,
-                            ParseOptionalPrecision(kDefaultTimestampPrecision, 0,
-                                                   kMaxTimestampPrecision,
-                                                   "the precision of TIMESTAMP_LTZ"));
+    SLUICE_ASSIGN_OR_RETURN(
+        int precision, ParseOptionalPrecision(kDefaultTimestampPrecision, 0, kMaxTimestampPrecision,
+                                              "the precision of TIMESTAMP_LTZ"));
     type.logical = LogicalType::TimestampLtz(precision);
   } else if (upper == "INTERVAL") {
     SLUICE_ASSIGN_OR_RETURN(IntervalQualifier qualifier, ParseIntervalQualifier());

@@ -24,8 +24,12 @@ inline int64_t Ts(const std::string& text) {
   EXPECT_TRUE(micros.has_value()) << text;
   return micros.value_or(0);
 }
-inline int64_t Minutes(int64_t n) { return n * kMicrosPerMinute; }
-inline int64_t Seconds(int64_t n) { return n * kMicrosPerSecond; }
+inline int64_t Minutes(int64_t n) {
+  return n * kMicrosPerMinute;
+}
+inline int64_t Seconds(int64_t n) {
+  return n * kMicrosPerSecond;
+}
 
 class RowCollector : public Collector {
  public:
@@ -114,7 +118,9 @@ class Harness {
   std::unique_ptr<Operator> operator_;
 };
 
-inline Field F(std::string name, LogicalType type) { return Field{std::move(name), type}; }
+inline Field F(std::string name, LogicalType type) {
+  return Field{std::move(name), type};
+}
 
 /// A stand-in input node carrying the input schema and changelog mode.
 inline PlanNodePtr InputNode(std::vector<Field> fields,
@@ -146,9 +152,9 @@ inline AggregateCall CountStar() {
 
 /// A WindowAggregateNode over `input` with the output layout keys..., aggs..., window columns.
 inline std::shared_ptr<WindowAggregateNode> WindowNode(PlanNodePtr input, WindowSpec window,
-                                                      std::vector<int> keys,
-                                                      std::vector<AggregateCall> aggs,
-                                                      int64_t allowed_lateness = 0) {
+                                                       std::vector<int> keys,
+                                                       std::vector<AggregateCall> aggs,
+                                                       int64_t allowed_lateness = 0) {
   auto node = std::make_shared<WindowAggregateNode>();
   node->id = "window-1";
   node->window = window;
@@ -158,11 +164,12 @@ inline std::shared_ptr<WindowAggregateNode> WindowNode(PlanNodePtr input, Window
   node->inputs.push_back(input);
   const Schema& in = input->output_schema;
   for (int k : keys) node->output_schema.fields.push_back(in[k]);
-  for (const AggregateCall& a : aggs) node->output_schema.fields.push_back(F(a.name, a.result_type));
+  for (const AggregateCall& a : aggs)
+    node->output_schema.fields.push_back(F(a.name, a.result_type));
   // Flink: window_start/window_end are TIMESTAMP(3) (wall clock), window_time keeps the time
   // attribute's type.
-  const LogicalType rowtime = window.time_is_ltz ? LogicalType::TimestampLtz(3)
-                                                 : LogicalType::Timestamp(3);
+  const LogicalType rowtime =
+      window.time_is_ltz ? LogicalType::TimestampLtz(3) : LogicalType::Timestamp(3);
   node->output_schema.fields.push_back(F("window_start", LogicalType::Timestamp(3)));
   node->output_schema.fields.push_back(F("window_end", LogicalType::Timestamp(3)));
   node->output_schema.fields.push_back(F("window_time", rowtime));
@@ -203,7 +210,7 @@ inline WindowSpec Session(int time_column, int64_t gap) {
 }
 
 inline std::shared_ptr<GroupAggregateNode> GroupNode(PlanNodePtr input, std::vector<int> keys,
-                                                    std::vector<AggregateCall> aggs) {
+                                                     std::vector<AggregateCall> aggs) {
   auto node = std::make_shared<GroupAggregateNode>();
   node->id = "group-1";
   node->group_keys = keys;
@@ -211,7 +218,8 @@ inline std::shared_ptr<GroupAggregateNode> GroupNode(PlanNodePtr input, std::vec
   node->changelog = ChangelogMode::kUpdating;
   node->inputs.push_back(input);
   for (int k : keys) node->output_schema.fields.push_back(input->output_schema[k]);
-  for (const AggregateCall& a : aggs) node->output_schema.fields.push_back(F(a.name, a.result_type));
+  for (const AggregateCall& a : aggs)
+    node->output_schema.fields.push_back(F(a.name, a.result_type));
   return node;
 }
 

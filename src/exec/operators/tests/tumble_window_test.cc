@@ -8,11 +8,13 @@
 namespace sluice::testing {
 namespace {
 
-const std::vector<Field> kInput = {F("user", LogicalType::Varchar()), F("amount", LogicalType::Int()),
+const std::vector<Field> kInput = {F("user", LogicalType::Varchar()),
+                                   F("amount", LogicalType::Int()),
                                    F("ts", LogicalType::Timestamp(3))};
 
-Batch Input(const std::vector<std::tuple<std::optional<std::string>, std::optional<int>,
-                                         std::string>>& rows) {
+Batch Input(
+    const std::vector<std::tuple<std::optional<std::string>, std::optional<int>, std::string>>&
+        rows) {
   Schema schema{kInput};
   std::vector<std::vector<Value>> values;
   for (const auto& [user, amount, ts] : rows) {

@@ -53,8 +53,9 @@ constexpr std::string_view kSeedInsert = R"sql(
 void ExpectRoundTrip(const Script& script, const std::string& name) {
   std::string printed = script.ToString();
   Result<Script> again = ParseScript(printed);
-  ASSERT_TRUE(again.ok()) << name << ": the printed script does not parse: "
-                          << again.status().ToString() << "\n"
+  ASSERT_TRUE(again.ok()) << name
+                          << ": the printed script does not parse: " << again.status().ToString()
+                          << "\n"
                           << printed;
   EXPECT_EQ(again->ToString(), printed) << name;
 }

@@ -19,14 +19,22 @@ std::string Canonical(std::string_view sql) {
   if (!expr) return "<error>";
   // The canonical form must itself parse back to the same canonical form.
   ExprNodePtr again = Parse(expr->ToString());
-  if (again) EXPECT_EQ(again->ToString(), expr->ToString()) << "round trip of " << sql;
+  if (again) {
+    EXPECT_EQ(again->ToString(), expr->ToString()) << "round trip of " << sql;
+  }
   return expr->ToString();
 }
 
 TEST(ExpressionParserTest, ArithmeticPrecedence) {
   EXPECT_EQ(Canonical("a + b * c"), "(a + (b * c))");
   EXPECT_EQ(Canonical("a * b + c"), "((a * b) + c)");
-  EXPECT_EQ(Canonical("a - b - c"), "((a - b) - c)");
+  EXPECT_EQ(Canonical("a - b - c"), "(a - b - c)");  // a chain of one operator prints flat
+  ExprNodePtr chain = Parse("a - b - c");
+  ASSERT_TRUE(chain);
+  EXPECT_EQ(chain->args[0]->ToString(), "(a - b)");  // ... and nests to the left
+  EXPECT_EQ(chain->args[1]->ToString(), "c");
+  EXPECT_EQ(Canonical("a - (b - c)"), "(a - (b - c))");
+  EXPECT_EQ(Canonical("a + b - c + d"), "(((a + b) - c) + d)");
   EXPECT_EQ(Canonical("a / b % c * d"), "(((a / b) % c) * d)");
   EXPECT_EQ(Canonical("(a + b) * c"), "((a + b) * c)");
   EXPECT_EQ(Canonical("-a * b"), "((-a) * b)");
@@ -37,7 +45,7 @@ TEST(ExpressionParserTest, ArithmeticPrecedence) {
 TEST(ExpressionParserTest, ConcatBindsLooserThanAdditionAndTighterThanComparison) {
   EXPECT_EQ(Canonical("a || b + c"), "(a || (b + c))");
   EXPECT_EQ(Canonical("a || b = c || d"), "((a || b) = (c || d))");
-  EXPECT_EQ(Canonical("'x' || 'y' || 'z'"), "(('x' || 'y') || 'z')");
+  EXPECT_EQ(Canonical("'x' || 'y' || 'z'"), "('x' || 'y' || 'z')");
 }
 
 TEST(ExpressionParserTest, BooleanPrecedence) {
@@ -168,7 +176,7 @@ TEST(ExpressionParserTest, ColumnReferences) {
 
   // Non-structural keywords are ordinary names; reserved ones need quotes.
   EXPECT_EQ(Canonical("status = 'completed' AND `value` > amount AND key = name"),
-            "(((status = 'completed') AND (value > amount)) AND (key = name))");
+            "((status = 'completed') AND (value > amount) AND (key = name))");
   // Printing quotes only what needs it; `timestamp` reads back as a column either way.
   EXPECT_EQ(Canonical("`timestamp` + `time`"), "(timestamp + time)");
   EXPECT_EQ(Canonical("`from` + `my col`"), "(`from` + `my col`)");

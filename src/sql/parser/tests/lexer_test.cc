@@ -59,14 +59,15 @@ TEST(LexerTest, NumbersAreClassified) {
 
 TEST(LexerTest, Operators) {
   std::vector<Token> tokens = Lex("= <> != < <= > >= || => + - * / % ( ) [ ] , ; .");
-  EXPECT_EQ(Kinds(tokens),
-            (std::vector<TokenKind>{
-                TokenKind::kEq, TokenKind::kNotEq, TokenKind::kNotEq, TokenKind::kLt,
-                TokenKind::kLtEq, TokenKind::kGt, TokenKind::kGtEq, TokenKind::kConcat,
-                TokenKind::kArrow, TokenKind::kPlus, TokenKind::kMinus, TokenKind::kStar,
-                TokenKind::kSlash, TokenKind::kPercent, TokenKind::kLParen, TokenKind::kRParen,
-                TokenKind::kLBracket, TokenKind::kRBracket, TokenKind::kComma,
-                TokenKind::kSemicolon, TokenKind::kDot, TokenKind::kEnd}));
+  EXPECT_EQ(
+      Kinds(tokens),
+      (std::vector<TokenKind>{
+          TokenKind::kEq,       TokenKind::kNotEq,    TokenKind::kNotEq,  TokenKind::kLt,
+          TokenKind::kLtEq,     TokenKind::kGt,       TokenKind::kGtEq,   TokenKind::kConcat,
+          TokenKind::kArrow,    TokenKind::kPlus,     TokenKind::kMinus,  TokenKind::kStar,
+          TokenKind::kSlash,    TokenKind::kPercent,  TokenKind::kLParen, TokenKind::kRParen,
+          TokenKind::kLBracket, TokenKind::kRBracket, TokenKind::kComma,  TokenKind::kSemicolon,
+          TokenKind::kDot,      TokenKind::kEnd}));
 }
 
 TEST(LexerTest, CommentsAreSkipped) {
@@ -101,7 +102,8 @@ TEST(LexerTest, LocationsAreOneBasedLinesAndCharacterColumns) {
 }
 
 TEST(LexerTest, UnterminatedStringNamesWhereItStarted) {
-  EXPECT_EQ(LexError("SELECT\n  'abc"), "line 2, column 3: unterminated string literal starting here");
+  EXPECT_EQ(LexError("SELECT\n  'abc"),
+            "line 2, column 3: unterminated string literal starting here");
 }
 
 TEST(LexerTest, UnterminatedQuotedIdentifierNamesWhereItStarted) {
@@ -122,7 +124,8 @@ TEST(LexerTest, BadCharactersAreReported) {
 }
 
 TEST(LexerTest, MalformedExponent) {
-  EXPECT_EQ(LexError("1e+"), "line 1, column 1: malformed number '1e+': the exponent has no digits");
+  EXPECT_EQ(LexError("1e+"),
+            "line 1, column 1: malformed number '1e+': the exponent has no digits");
 }
 
 TEST(LexerTest, EmptyInputIsJustTheEnd) {
@@ -132,12 +135,30 @@ TEST(LexerTest, EmptyInputIsJustTheEnd) {
   EXPECT_EQ(tokens[0].location, (SourceLocation{2, 1}));
 }
 
+TEST(LexerTest, EndOfInputSitsAfterTheLastToken) {
+  std::vector<Token> tokens = Lex("SELECT a\nFROM   \n\n");
+  ASSERT_EQ(tokens.size(), 4u);
+  EXPECT_EQ(tokens[3].kind, TokenKind::kEnd);
+  EXPECT_EQ(tokens[3].location, (SourceLocation{2, 5}));
+}
+
+TEST(LexerTest, ByteOrderMarkIsIgnored) {
+  std::vector<Token> tokens = Lex("\xEF\xBB\xBFSELECT 1");
+  ASSERT_EQ(tokens.size(), 3u);
+  EXPECT_EQ(tokens[0].text, "SELECT");
+  EXPECT_EQ(tokens[0].location, (SourceLocation{1, 1}));
+}
+
 TEST(LexerTest, DescribeToken) {
   std::string sql = "FROM 'abc' x";
   std::vector<Token> tokens = Lex(sql);
   EXPECT_EQ(DescribeToken(tokens[0], sql), "'FROM'");
   EXPECT_EQ(DescribeToken(tokens[1], sql), "'abc'");
   EXPECT_EQ(DescribeToken(tokens[3], sql), "end of input");
+  std::string long_word = std::string(39, 'x') + "\xC3\xA9yyy";
+  std::vector<Token> long_tokens = Lex(long_word);
+  // Cut at 40 bytes without splitting the two-byte character that straddles the limit.
+  EXPECT_EQ(DescribeToken(long_tokens[0], long_word), "'" + std::string(39, 'x') + "...'");
 }
 
 }  // namespace

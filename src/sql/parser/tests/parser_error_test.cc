@@ -89,6 +89,8 @@ const ErrorCase kSyntaxErrors[] = {
     {"SELECT \"a\" FROM t", ErrorCode::kSyntaxError,
      "line 1, column 8: unexpected character '\"': quote names with backquotes (`name`) and "
      "strings with single quotes ('text')"},
+    {"SELECT a\nFROM\n\n", ErrorCode::kSyntaxError,
+     "line 2, column 5: unexpected end of input, expected a table name"},
     {"SELECT a FROM t WHERE x IN 1", ErrorCode::kSyntaxError,
      "line 1, column 28: expected '(' after IN but found '1'"},
 };
@@ -100,10 +102,13 @@ const ErrorCase kUnsupported[] = {
      "line 1, column 18: LATERAL TABLE(...) (user-defined table functions) is not supported yet"},
     {"SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY a)", ErrorCode::kUnsupported,
      "line 1, column 17: MATCH_RECOGNIZE is not supported yet"},
-    {"SHOW TABLES", ErrorCode::kUnsupported, "line 1, column 1: SHOW statements are not supported yet"},
+    {"SHOW TABLES", ErrorCode::kUnsupported,
+     "line 1, column 1: SHOW statements are not supported yet"},
     {"CREATE TABLE t2 AS SELECT * FROM t", ErrorCode::kUnsupported,
      "line 1, column 17: CREATE TABLE ... AS SELECT is not supported yet; create the table, then "
      "INSERT INTO it"},
+    {"SELECT ARRAY[1, 2]", ErrorCode::kUnsupported,
+     "line 1, column 8: ARRAY[...] constructors are not supported yet"},
     {"SELECT arr[1] FROM t", ErrorCode::kUnsupported,
      "line 1, column 11: array and map subscripts ([...]) are not supported yet"},
 };
@@ -132,6 +137,30 @@ TEST(ParserErrorNestingTest, DeepNestingIsAnErrorNotACrash) {
   std::string rows = "CREATE TABLE t (a ";
   for (int i = 0; i < 1000; ++i) rows += "ROW<a ";
   EXPECT_FALSE(ParseScript(rows).ok());
+}
+
+TEST(ParserErrorNestingTest, LongOperatorChainsAreRefusedNotACrash) {
+  std::string sql = "SELECT a FROM t WHERE a = 0";
+  for (int i = 1; i < 5000; ++i) sql += " OR a = " + std::to_string(i);
+  Result<Script> script = ParseScript(sql);
+  ASSERT_FALSE(script.ok());
+  EXPECT_EQ(script.status().code(), ErrorCode::kSyntaxError);
+  EXPECT_NE(script.status().message().find("too many chained operators"), std::string::npos);
+
+  std::string sum = "SELECT 1";
+  for (int i = 0; i < 5000; ++i) sum += " + 1";
+  EXPECT_FALSE(ParseScript(sum).ok());
+}
+
+TEST(ParserErrorNestingTest, ChainsBelowTheLimitParsePrintAndClone) {
+  std::string sql = "SELECT a FROM t WHERE a = 0";
+  for (int i = 1; i < 900; ++i) sql += " OR a = " + std::to_string(i);
+  Result<Script> script = ParseScript(sql);
+  ASSERT_TRUE(script.ok()) << script.status().ToString();
+  std::string printed = script->ToString();
+  Result<Script> again = ParseScript(printed);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->statements[0].Clone().ToString() + ";\n", printed);
 }
 
 TEST(ParserErrorNestingTest, ModerateNestingStillParses) {

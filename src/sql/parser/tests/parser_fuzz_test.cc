@@ -58,10 +58,10 @@ ORDER BY 1 LIMIT 10;
 )sql";
 
 constexpr std::string_view kTokens[] = {
-    "(",      ")",     ",",    ";",      "'",     "`",      "--",    "/*",     "*/",
-    "SELECT", "FROM",  "(SELECT 1)", "WHERE", "JOIN", "ON",  "AS",   "TABLE(", "INTERVAL",
-    "ROW<",   ">",     "NOT",  "NULL",   "CASE",  "END",    "BEGIN", "=>",     "DESCRIPTOR(",
-    "*",      "-",     "||",   "1e",     ".",     "\xc3\xa9", "\n",  "TIME",   "OVER (",
+    "(",      ")",    ",",          ";",     "'",    "`",        "--",    "/*",     "*/",
+    "SELECT", "FROM", "(SELECT 1)", "WHERE", "JOIN", "ON",       "AS",    "TABLE(", "INTERVAL",
+    "ROW<",   ">",    "NOT",        "NULL",  "CASE", "END",      "BEGIN", "=>",     "DESCRIPTOR(",
+    "*",      "-",    "||",         "1e",    ".",    "\xc3\xa9", "\n",    "TIME",   "OVER (",
 };
 
 std::string Mutate(std::string text, std::mt19937& rng) {

@@ -16,7 +16,9 @@ QueryExprPtr Parse(std::string_view sql) {
   std::string printed = (*query)->ToString();
   Result<QueryExprPtr> again = ParseQuery(printed);
   EXPECT_TRUE(again.ok()) << printed << "\n" << again.status().ToString();
-  if (again.ok()) EXPECT_EQ((*again)->ToString(), printed);
+  if (again.ok()) {
+    EXPECT_EQ((*again)->ToString(), printed);
+  }
   return std::move(query).value();
 }
 

@@ -14,7 +14,9 @@ Statement Parse(std::string_view sql) {
   std::string printed = statement->ToString();
   Result<Statement> again = ParseStatement(printed);
   EXPECT_TRUE(again.ok()) << printed << "\n" << again.status().ToString();
-  if (again.ok()) EXPECT_EQ(again->ToString(), printed);
+  if (again.ok()) {
+    EXPECT_EQ(again->ToString(), printed);
+  }
   return std::move(statement).value();
 }
 
@@ -101,9 +103,9 @@ TEST(StatementParserTest, CreateTableWithEverything) {
 }
 
 TEST(StatementParserTest, InlinePrimaryKeyBecomesTheTableKey) {
-  Statement statement =
-      Parse("CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY NOT ENFORCED, name STRING) "
-            "WITH ('connector' = 'datagen')");
+  Statement statement = Parse(
+      "CREATE TABLE t (id BIGINT NOT NULL PRIMARY KEY NOT ENFORCED, name STRING) "
+      "WITH ('connector' = 'datagen')");
   const CreateTableStmt& table = *statement.create_table;
   ASSERT_TRUE(table.has_primary_key);
   ASSERT_EQ(table.primary_key.columns.size(), 1u);
@@ -193,7 +195,8 @@ TEST(StatementParserTest, UnsupportedTypesSayWhereAndWhich) {
   const Case cases[] = {
       {"CREATE TABLE t (a INT, b TIME(3)) WITH ()",
        "line 1, column 26: type TIME is not supported yet"},
-      {"CREATE TABLE t (\n  payload BYTES\n)", "line 2, column 11: type BYTES is not supported yet"},
+      {"CREATE TABLE t (\n  payload BYTES\n)",
+       "line 2, column 11: type BYTES is not supported yet"},
       {"SELECT CAST(x AS ARRAY<INT>) FROM t", "line 1, column 18: type ARRAY is not supported yet"},
       {"SELECT CAST(x AS INTERVAL YEAR) FROM t",
        "line 1, column 18: type INTERVAL YEAR is not supported yet (only day-time intervals are)"},
@@ -207,8 +210,8 @@ TEST(StatementParserTest, UnsupportedTypesSayWhereAndWhich) {
 }
 
 TEST(StatementParserTest, CreateView) {
-  Statement statement = Parse(
-      "CREATE TEMPORARY VIEW IF NOT EXISTS v (a, b) COMMENT 'a view' AS SELECT x, y FROM t");
+  Statement statement =
+      Parse("CREATE TEMPORARY VIEW IF NOT EXISTS v (a, b) COMMENT 'a view' AS SELECT x, y FROM t");
   ASSERT_EQ(statement.kind, StatementKind::kCreateView);
   const CreateViewStmt& view = *statement.create_view;
   EXPECT_TRUE(view.temporary);
@@ -224,14 +227,15 @@ TEST(StatementParserTest, CreateView) {
 }
 
 TEST(StatementParserTest, CreateAndDropFunction) {
-  Statement create = Parse("CREATE FUNCTION count_char AS 'com.github.nexmark.flink.udf.CountChar'");
+  Statement create =
+      Parse("CREATE FUNCTION count_char AS 'com.github.nexmark.flink.udf.CountChar'");
   ASSERT_EQ(create.kind, StatementKind::kCreateFunction);
   EXPECT_EQ(create.create_function->name.ToString(), "count_char");
   EXPECT_EQ(create.create_function->class_name, "com.github.nexmark.flink.udf.CountChar");
   EXPECT_TRUE(create.create_function->language.empty());
 
-  Statement system = Parse(
-      "CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS f AS 'my.F' LANGUAGE java");
+  Statement system =
+      Parse("CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS f AS 'my.F' LANGUAGE java");
   EXPECT_TRUE(system.create_function->temporary);
   EXPECT_TRUE(system.create_function->system);
   EXPECT_TRUE(system.create_function->if_not_exists);

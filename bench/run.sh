@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# sluice vs Flink benchmark: every pipeline of bench/pipelines/ in sluice, and in Flink where Flink
+# can run it (not the DuckDB ones), on the same machine in one go. Never run by CI.
+#
+#   bench/run.sh [events] [parallelism]
+#
+#   events       rows per run. Default: 50 M for sluice and 30 M for Flink, each raised until a
+#                run lasts >= MIN_STEADY_S (default 20 s) beyond the engine's fixed start-up cost.
+#                Given explicitly, both engines use exactly this N (FLINK_EVENTS overrides Flink's).
+#   parallelism  -p for both engines. Default: 1.
+#
+# Environment:
+#   RUNS=3            measured runs per engine and pipeline (the median is reported)
+#   PIPELINES="..."   names from bench/pipelines/ without .sql (default: all)
+#   ENGINES="sluice flink"
+#   SLUICE=build/release/sluice
+#   FLINK_EVENTS=N    Flink's N (default 30 M, or the explicit events argument)
+#   BASELINE_EVENTS=1000  N of the fixed-cost run subtracted for the "steady" figures
+#   MIN_STEADY_S=20   auto-sizing threshold (only when events is not given)
+#   MAX_LOAD=1.5      wait (up to 10 min) until the 1-minute load average is below this before each
+#                     run; empty to not wait
+#   OUT=.cache/bench/<date>   results directory (JSON per run, summary.json, summary.md)
+#
+# Each run is measured by bench/measure.py: wall time, user + system CPU time of the whole process
+# tree (Flink: the python driver and the MiniCluster JVM it starts) and peak RSS. Flink runs through
+# bench/flink/run_sql.py in the venv that bench/flink/setup.sh makes (run automatically).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+EXPLICIT_EVENTS=""
+if [ $# -ge 1 ] && [ -n "$1" ]; then EXPLICIT_EVENTS="$1"; fi
+PAR="${2:-1}"
+RUNS="${RUNS:-3}"
+ENGINES="${ENGINES:-sluice flink}"
+SLUICE="${SLUICE:-$ROOT/build/release/sluice}"
+BASELINE_EVENTS="${BASELINE_EVENTS:-1000}"
+MIN_STEADY_S="${MIN_STEADY_S:-20}"
+MAX_LOAD="${MAX_LOAD-1.5}"
+FLINK_VENV="${FLINK_VENV:-$ROOT/.cache/flink-venv}"
+OUT="${OUT:-$ROOT/.cache/bench/$(date +%Y%m%d-%H%M%S)}"
+if [ -z "${PIPELINES:-}" ]; then
+  PIPELINES="$(cd bench/pipelines && ls *.sql | sed 's/\.sql$//' | tr '\n' ' ')"
+fi
+
+sluice_events="${EXPLICIT_EVENTS:-50000000}"
+flink_events="${FLINK_EVENTS:-${EXPLICIT_EVENTS:-30000000}}"
+
+mkdir -p "$OUT/runs" "$OUT/sql" "$OUT/logs" "$OUT/duckdb"
+
+for engine in $ENGINES; do
+  case "$engine" in
+    sluice) [ -x "$SLUICE" ] || { echo "run.sh: no sluice binary at $SLUICE (scripts/build.sh release)" >&2; exit 1; } ;;
+    flink) bench/flink/setup.sh >&2 ;;
+    *) echo "run.sh: unknown engine '$engine'" >&2; exit 1 ;;
+  esac
+done
+
+# --- metadata -------------------------------------------------------------------------------
+python3 - "$OUT/meta.json" "$PAR" "$RUNS" "$*" <<'PY'
+import json, os, subprocess, sys, datetime
+out, par, runs, args = sys.argv[1:5]
+model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+def sh(*c):
+    try: return subprocess.run(c, capture_output=True, text=True).stdout.strip()
+    except OSError: return ""
+dirty = sh("git", "status", "--porcelain", "--untracked-files=no")
+json.dump({"commit": sh("git", "rev-parse", "--short", "HEAD") + ("+dirty" if dirty else ""),
+           "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+           "cpus": os.cpu_count(), "cpu_model": model,
+           "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+           "kernel": os.uname().release, "parallelism": int(par), "runs": int(runs),
+           "command": "bench/run.sh " + args,
+           "java": sh("sh", "-c", "java -version 2>&1 | head -1")}, open(out, "w"), indent=1)
+PY
+
+# --- helpers --------------------------------------------------------------------------------
+render() {  # render PIPELINE N DUCKDB_PATH OUTFILE
+  sed -e "s|{{ROWS}}|$2|g" -e "s|{{LAST_ID}}|$(($2 - 1))|g" -e "s|{{DUCKDB_PATH}}|$3|g" \
+    "bench/pipelines/$1.sql" >"$4"
+}
+
+wait_quiet() {
+  [ -n "$MAX_LOAD" ] || return 0
+  local i
+  for i in $(seq 1 120); do
+    if python3 -c "import sys; sys.exit(0 if float(open('/proc/loadavg').read().split()[0]) < $MAX_LOAD else 1)"; then
+      return 0
+    fi
+    [ "$i" = 1 ] && echo "   waiting for load < $MAX_LOAD ($(cut -d' ' -f1 /proc/loadavg)) ..." >&2
+    sleep 5
+  done
+  echo "   load still $(cut -d' ' -f1 /proc/loadavg): running anyway" >&2
+}
+
+# one ENGINE PIPELINE KIND INDEX N -> prints "wall cpu"
+one() {
+  local engine=$1 pipeline=$2 kind=$3 idx=$4 n=$5
+  local tag="$engine.$pipeline.$kind.$idx.$n"
+  local db="$OUT/duckdb/$tag.duckdb"
+  rm -f "$db" "$db.wal"
+  render "$pipeline" "$n" "$db" "$OUT/sql/$tag.sql"
+  local cmd
+  if [ "$engine" = sluice ]; then
+    cmd=("$SLUICE" run "$OUT/sql/$tag.sql" -p "$PAR" --quiet)
+  else
+    cmd=("$FLINK_VENV/bin/python" bench/flink/run_sql.py "$OUT/sql/$tag.sql" -p "$PAR"
+         --stats-json "$OUT/runs/$tag.job.json")
+  fi
+  wait_quiet
+  if ! python3 bench/measure.py --label "$tag" --out "$OUT/runs/$tag.json" \
+        --stdout "$OUT/logs/$tag.out" --stderr "$OUT/logs/$tag.err" -- "${cmd[@]}"; then
+    echo "   FAILED: $tag (see $OUT/logs/$tag.err)" >&2
+    tail -5 "$OUT/logs/$tag.err" >&2 || true
+    rm -f "$db" "$db.wal"
+    return 1
+  fi
+  if [ -f "$db" ]; then
+    echo "   duckdb $(du -h "$db" | cut -f1)" >&2
+  fi
+  rm -f "$db" "$db.wal"
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(r['wall_s'], r['cpu_s'], r['maxrss_kb']//1024)" \
+    "$OUT/runs/$tag.json"
+}
+
+# --- runs -----------------------------------------------------------------------------------
+for pipeline in $PIPELINES; do
+  for engine in $ENGINES; do
+    if [ "$engine" = flink ] && grep -q "'connector' = 'duckdb'" "bench/pipelines/$pipeline.sql"; then
+      continue  # Flink has no DuckDB sink
+    fi
+    n=$sluice_events; [ "$engine" = flink ] && n=$flink_events
+    echo "== $pipeline / $engine (p=$PAR)" >&2
+    if ! base=$(one "$engine" "$pipeline" base 0 "$BASELINE_EVENTS"); then continue; fi
+    echo "   fixed cost (N=$BASELINE_EVENTS): wall/cpu/rss $base" >&2
+    base_wall=${base%% *}
+    if [ -z "$EXPLICIT_EVENTS" ] && [ -z "${FLINK_EVENTS:-}" -o "$engine" = sluice ]; then
+      # size N so a run lasts >= MIN_STEADY_S beyond the fixed cost (the probe run is discarded)
+      if ! probe=$(one "$engine" "$pipeline" probe 0 "$n"); then continue; fi
+      read -r pw _ _ <<<"$probe"
+      echo "   probe N=$n: wall/cpu/rss $probe" >&2
+      n=$(python3 -c "
+import math
+n, pw, bw, lo = $n, $pw, $base_wall, $MIN_STEADY_S
+steady = max(pw - bw, 0.05)
+if steady < lo:
+    n = int(math.ceil(n * 1.5 * lo / steady / 1e6) * 1e6)
+print(min(n, 2_000_000_000))")
+    fi
+    for i in $(seq 1 "$RUNS"); do
+      if r=$(one "$engine" "$pipeline" run "$i" "$n"); then
+        echo "   run $i N=$n: wall/cpu/rss $r" >&2
+      fi
+    done
+  done
+done
+
+python3 bench/summarize.py "$OUT" | tee "$OUT/summary.md"
+echo "results: $OUT" >&2

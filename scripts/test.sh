@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds, and runs every test: unit tests (GoogleTest), SQL behaviour
+# tests (test/sql at parallelism 1 and 4), end-to-end tests (pytest, real binary, DuckDB oracle),
+# then the unit and SQL tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Set SLUICE_SKIP_SANITIZERS=1 to skip the sanitizer pass.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+jobs="$(nproc)"
+
+bash scripts/setup.sh
+
+echo "== build (release)"
+bash scripts/build.sh release
+
+echo "== unit and SQL tests (release)"
+ctest --preset release -j"$jobs" --timeout 300
+
+echo "== end-to-end tests"
+SLUICE_BIN="$root/build/release/sluice" "$root/.cache/venv/bin/python" -m pytest -q test/e2e
+
+if [ "${SLUICE_SKIP_SANITIZERS:-0}" != "1" ]; then
+  echo "== unit and SQL tests (ASan + UBSan)"
+  bash scripts/build.sh asan
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --preset asan -j"$jobs" --timeout 600
+fi
+echo "== all tests passed"

@@ -1,0 +1,54 @@
+#pragma once
+// DuckDbSink: writes a sink table into a DuckDB table.
+//
+// The table is created from the physical schema on first use (with its PRIMARY KEY), or checked
+// against it when it exists. Every writer has its own connection to the shared database of the
+// file (duckdb_database.h), so several sink tables and parallel writers can use one file.
+//
+// Append-only results without a primary key are appended through DuckDB's Appender, a data chunk
+// at a time. Tables with a primary key (and every updating result) are written as upserts: the
+// buffered changelog is reduced to each key's final state, staged in temporary tables through
+// the Appender, and applied in one transaction (DELETE the touched keys, INSERT the upserted
+// rows). Rows become visible when the writer flushes: at 'sink.buffer-flush.max-rows' buffered
+// rows, when 'sink.buffer-flush.interval' has passed since the last flush (checked on write),
+// and at Flush()/Close().
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "columnar/batch.h"
+#include "connectors/duckdb/duckdb_database.h"
+#include "runtime/sink.h"
+
+namespace sluice {
+
+struct DuckDbSinkConfig {
+  std::string path;
+  std::string table;
+  Schema schema;                 // physical columns
+  std::vector<int> primary_key;  // indices into schema
+  int64_t max_buffered_rows = 100'000;
+  int64_t flush_interval_micros = 1'000'000;
+};
+
+class DuckDbSink final : public Sink {
+ public:
+  static Result<std::unique_ptr<DuckDbSink>> Make(DuckDbSinkConfig config);
+
+  Result<std::unique_ptr<SinkWriter>> CreateWriter(int instance, int parallelism) override;
+
+ private:
+  DuckDbSink(DuckDbSinkConfig config, std::shared_ptr<DuckDbDatabase> database)
+      : config_(std::move(config)), database_(std::move(database)) {}
+  Status EnsureTableOnce();
+
+  DuckDbSinkConfig config_;
+  std::shared_ptr<DuckDbDatabase> database_;
+  std::mutex mutex_;
+  bool table_ready_ = false;
+};
+
+}  // namespace sluice
