@@ -11,7 +11,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def sluice_binary() -> pathlib.Path:
-    path = pathlib.Path(os.environ.get("SLUICE_BIN", ROOT / "build" / "release" / "sluice"))
+    path = pathlib.Path(os.environ.get("SLUICE_BIN", ROOT / "build" / "release" / "sluice")).resolve()
     if not path.exists():
         raise RuntimeError(f"sluice binary not found at {path}: build it first (scripts/build.sh)")
     return path
