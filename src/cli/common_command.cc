@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "connectors/duckdb/duckdb_query.h"
+#include "exec/physical_planner/pipeline_connectors.h"
 #include "sql/planner/script_compiler.h"
 
 namespace sluice::cli {
@@ -26,6 +27,10 @@ int ValidateCommand(const std::string& file) {
   if (!sql.ok()) return ReportError(sql.status());
   auto compiled = sql::CompileScript(*sql);
   if (!compiled.ok()) return ReportError(compiled.status().WithContext(file));
+  // Creating the sources and sinks checks option values and inputs (no data is read or written).
+  auto connectors = PipelineConnectors::Create(compiled->plan, compiled->session,
+                                               compiled->session.Parallelism(), {});
+  if (!connectors.ok()) return ReportError(connectors.status().WithContext(file));
   std::cout << file << ": OK (" << compiled->plan.sinks.size() << " sink"
             << (compiled->plan.sinks.size() == 1 ? "" : "s") << ")\n";
   return 0;

@@ -188,14 +188,14 @@ class DuckDbUpsertWriter final : public SinkWriter {
 }  // namespace
 
 Result<std::unique_ptr<DuckDbSink>> DuckDbSink::Make(DuckDbSinkConfig config) {
-  SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<DuckDbDatabase> database,
-                          DuckDbDatabase::Open(config.path));
-  return std::unique_ptr<DuckDbSink>(new DuckDbSink(std::move(config), std::move(database)));
+  // The file is opened by the first writer, so planning (validate, explain) creates nothing.
+  return std::unique_ptr<DuckDbSink>(new DuckDbSink(std::move(config)));
 }
 
 Status DuckDbSink::EnsureTableOnce() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (table_ready_) return Status::OK();
+  SLUICE_ASSIGN_OR_RETURN(database_, DuckDbDatabase::Open(config_.path));
   SLUICE_ASSIGN_OR_RETURN(DuckDbConnection connection, database_->Connect());
   std::lock_guard<std::mutex> schema_lock(database_->schema_mutex());
   SLUICE_RETURN_IF_ERROR(

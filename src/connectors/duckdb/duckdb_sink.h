@@ -41,12 +41,11 @@ class DuckDbSink final : public Sink {
   Result<std::unique_ptr<SinkWriter>> CreateWriter(int instance, int parallelism) override;
 
  private:
-  DuckDbSink(DuckDbSinkConfig config, std::shared_ptr<DuckDbDatabase> database)
-      : config_(std::move(config)), database_(std::move(database)) {}
+  explicit DuckDbSink(DuckDbSinkConfig config) : config_(std::move(config)) {}
   Status EnsureTableOnce();
 
   DuckDbSinkConfig config_;
-  std::shared_ptr<DuckDbDatabase> database_;
+  std::shared_ptr<DuckDbDatabase> database_;  // opened by the first writer, under mutex_
   std::mutex mutex_;
   bool table_ready_ = false;
 };

@@ -23,7 +23,9 @@ class PrintSinkWriter final : public SinkWriter {
       text_ += '\n';
     }
     std::lock_guard<std::mutex> lock(OutputMutex());
-    if (std::fwrite(text_.data(), 1, text_.size(), out_) != text_.size()) {
+    // Flushed right away: a reader of a piped stdout sees rows as they come, as with Flink.
+    if (std::fwrite(text_.data(), 1, text_.size(), out_) != text_.size() ||
+        std::fflush(out_) != 0) {
       return Status::IoError("print sink: cannot write the output");
     }
     return Status::OK();

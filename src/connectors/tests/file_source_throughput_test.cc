@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -28,21 +29,25 @@ TEST(FileSourceThroughputTest, JsonOrderRecords) {
             R"(,"status":"completed","timestamp":)" + std::to_string(1767225600000 + i) + "}\n";
   }
   dir.Write("orders.json", text);
-  auto decoder = kJsonFormat.make_decoder(schema, {});
-  auto reader = MakeFileSplitReader(dir.File("orders.json"), std::move(decoder).value());
-  ASSERT_TRUE((*reader)->Open().ok());
-  auto start = std::chrono::steady_clock::now();
-  size_t rows = 0;
-  bool end = false;
-  while (!end) {
-    auto batch = (*reader)->Poll(4096, &end);
-    ASSERT_TRUE(batch.ok());
-    rows += batch->num_rows();
+  double best = 1e9;
+  for (int run = 0; run < 5; ++run) {
+    auto decoder = kJsonFormat.make_decoder(schema, {});
+    auto reader = MakeFileSplitReader(dir.File("orders.json"), std::move(decoder).value());
+    ASSERT_TRUE((*reader)->Open().ok());
+    auto start = std::chrono::steady_clock::now();
+    size_t rows = 0;
+    bool end = false;
+    while (!end) {
+      auto batch = (*reader)->Poll(4096, &end);
+      ASSERT_TRUE(batch.ok());
+      rows += batch->num_rows();
+    }
+    best = std::min(
+        best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    ASSERT_EQ(rows, kRecords);
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ASSERT_EQ(rows, kRecords);
-  std::printf("filesystem json source: %zu records (%.1f MB) in %.3f s = %.2f M records/s\n", rows,
-              text.size() / 1e6, seconds, rows / seconds / 1e6);
+  std::printf("filesystem json source: %zu records (%.1f MB) in %.3f s = %.2f M records/s\n",
+              kRecords, text.size() / 1e6, best, kRecords / best / 1e6);
 }
 
 }  // namespace

@@ -48,6 +48,7 @@ TEST(FilesystemSourceTest, ReadsEveryVisibleFileOfADirectoryAsASplit) {
   dir.Write("b.json", "{\"id\": 3, \"name\": \"c\", \"amount\": 3.5}\n");
   dir.Write("a.json",
             "{\"id\": 1, \"name\": \"a\", \"amount\": 1}\n\n{\"id\": 2, \"name\": \"b\"}");
+  dir.Write("c.json", "");
   dir.Write(".part-x.inprogress", "{\"id\": 99}\n");
   dir.Write("_SUCCESS", "");
   fs::create_directories(dir.path() / "nested");
@@ -56,11 +57,12 @@ TEST(FilesystemSourceTest, ReadsEveryVisibleFileOfADirectoryAsASplit) {
   EXPECT_TRUE(source->IsBounded());
   auto splits = source->ListSplits(8);
   ASSERT_TRUE(splits.ok());
-  ASSERT_EQ(splits->size(), 2u);
+  ASSERT_EQ(splits->size(), 3u);
   EXPECT_EQ((*splits)[0].id, "file:" + dir.File("a.json"));
   EXPECT_EQ(DrainSplit(*source, (*splits)[0]),
             (std::vector<std::string>{"+I[1, a, 1.0]", "+I[2, b, NULL]"}));
   EXPECT_EQ(DrainSplit(*source, (*splits)[1]), (std::vector<std::string>{"+I[3, c, 3.5]"}));
+  EXPECT_TRUE(DrainSplit(*source, (*splits)[2]).empty());
 }
 
 TEST(FilesystemSourceTest, RecordsSpanBlocksAndPositionIsAByteOffset) {

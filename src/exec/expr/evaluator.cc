@@ -38,6 +38,11 @@ struct Node {
   bool simple_children = false;
 
   bool IsLeaf() const { return op == NodeOp::kColumn || op == NodeOp::kConstant; }
+  // A comparison-like call on columns and constants: it cannot fail and costs about as much as
+  // narrowing the rows for it would.
+  bool IsCheapPredicate() const {
+    return op == NodeOp::kKernel && simple_children && kernel.select != nullptr && error.ok();
+  }
 };
 
 bool IsTrueAt(const Datum& d, size_t i) {
@@ -220,17 +225,17 @@ struct ExpressionEvaluator::Impl {
     auto decided = [&](size_t i) {
       return !left.IsNull(i) && left.data<uint8_t>()[left.constant ? 0 : i] == deciding;
     };
+    if (left.constant && decided(0)) return left;
     std::vector<uint32_t> open;
-    if (left.constant) {
-      if (decided(0)) return left;
-      open = AllPositions(count);
-    } else {
+    // A cheap right side runs on every row: cheaper than narrowing, and it cannot fail.
+    bool narrow = !left.constant && !node.children[1].IsCheapPredicate();
+    if (narrow) {
       for (size_t i = 0; i < count; ++i) {
         if (!decided(i)) open.push_back(static_cast<uint32_t>(i));
       }
+      if (open.empty()) return left;
     }
-    if (open.empty()) return left;
-    if (open.size() == count) {
+    if (!narrow || open.size() == count) {
       SLUICE_ASSIGN_OR_RETURN(Datum right, Eval(node.children[1], batch, rows, count));
       Datum args[2] = {left, right};
       bool constant = left.constant && right.constant;

@@ -32,7 +32,10 @@ std::string Describe(double v) {
   return FormatDoubleJava(v);
 }
 std::string Describe(std::string_view v) {
-  return "'" + std::string(v) + "'";
+  std::string quoted(1, '\'');
+  quoted.append(v);
+  quoted.push_back('\'');
+  return quoted;
 }
 
 // Runs convert(value, &result) -> bool over the valid rows; failures become NULL (TRY_CAST) or

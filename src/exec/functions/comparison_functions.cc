@@ -7,6 +7,7 @@
 
 #include "exec/functions/kernel_loops.h"
 #include "exec/functions/scalar_function.h"
+#include "exec/functions/string_equality.h"
 #include "exec/functions/type_coercion.h"
 
 namespace sluice {
@@ -87,9 +88,26 @@ struct Ge {
   }
 };
 
+// `=` / `<>` between strings, where a constant side gets the word-load comparison.
+template <typename T, typename Op>
+constexpr bool kStringEquality =
+    std::is_same_v<T, std::string_view> && (std::is_same_v<Op, Eq> || std::is_same_v<Op, Ne>);
+
 template <typename T, typename Op>
 Status Compare(const KernelContext&, const Datum* args, size_t, size_t count, Column* out) {
   PropagateNulls(args, 2, count, out);
+  if constexpr (kStringEquality<T, Op>) {
+    if (args[0].constant != args[1].constant) {
+      const Datum& column = args[0].constant ? args[1] : args[0];
+      const Datum& constant = args[0].constant ? args[0] : args[1];
+      FixedStringEquals equals(constant.data<std::string_view>()[0]);
+      MapUnary<uint8_t, std::string_view>(column, count, out->data<uint8_t>(),
+                                          [&equals](std::string_view s) {
+                                            return equals(s) == std::is_same_v<Op, Eq>;
+                                          });
+      return Status::OK();
+    }
+  }
   MapBinary<uint8_t, T, T>(args[0], args[1], count, out->data<uint8_t>(),
                            [](const T& a, const T& b) { return Op::Apply(a, b); });
   return Status::OK();
@@ -144,6 +162,15 @@ size_t CompareSelect(const KernelContext&, const Datum* args, const uint32_t* ro
   if (a.IsNullConstant() || b.IsNullConstant()) return 0;
   if (a.constant && b.constant) {
     return Op::Apply(a.data<T>()[0], b.data<T>()[0]) ? CopyRows(rows, count, out) : 0;
+  }
+  if constexpr (kStringEquality<T, Op>) {
+    if (a.constant || b.constant) {
+      FixedStringEquals equals((a.constant ? a : b).data<std::string_view>()[0]);
+      return SelectWhere<T>(*(a.constant ? b : a).column, rows, count, out,
+                            [&equals](std::string_view s) {
+                              return equals(s) == std::is_same_v<Op, Eq>;
+                            });
+    }
   }
   if (b.constant) {
     const T c = b.data<T>()[0];

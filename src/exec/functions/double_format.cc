@@ -47,7 +47,7 @@ ShortestDigits ToShortestDigits(double value) {
   ShortestDigits out;
   out.negative = std::signbit(value);
   if (value == 0) {
-    out.digits = "0";
+    out.digits.assign(1, '0');
     return out;
   }
   char buf[64];
@@ -73,7 +73,7 @@ double RoundDouble(double value, int places, bool truncate) {
   if (keep < 0 || (keep == 0 && (truncate || d.digits[0] < '5'))) return 0.0;
   if (keep == 0) {
     // Rounds up to one unit of the last kept place: 10^-places.
-    d.digits = "1";
+    d.digits.assign(1, '1');
     d.point = -places + 1;
     return ParseDigits(d);
   }

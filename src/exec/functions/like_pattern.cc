@@ -46,26 +46,18 @@ Result<LikePattern> LikePattern::Compile(std::string_view pattern,
     pos = next;
   }
   const std::vector<Segment>& s = p.segments_;
+  auto simple = [&p](Shape shape, const std::string& literal) {
+    p.shape_ = shape;
+    p.literal_ = literal;
+    p.literal_bytes_ = FixedStringEquals(literal);
+    return p;
+  };
   if (!any_wildcard) {
-    if (s.size() == 1) {
-      p.shape_ = Shape::kExact;
-      p.literal_ = s[0].literal;
-      return p;
-    }
-    if (s.size() == 2 && s[1].literal.empty()) {
-      p.shape_ = Shape::kPrefix;
-      p.literal_ = s[0].literal;
-      return p;
-    }
-    if (s.size() == 2 && s[0].literal.empty()) {
-      p.shape_ = Shape::kSuffix;
-      p.literal_ = s[1].literal;
-      return p;
-    }
+    if (s.size() == 1) return simple(Shape::kExact, s[0].literal);
+    if (s.size() == 2 && s[1].literal.empty()) return simple(Shape::kPrefix, s[0].literal);
+    if (s.size() == 2 && s[0].literal.empty()) return simple(Shape::kSuffix, s[1].literal);
     if (s.size() == 3 && s[0].literal.empty() && s[2].literal.empty()) {
-      p.shape_ = Shape::kContains;
-      p.literal_ = s[1].literal;
-      return p;
+      return simple(Shape::kContains, s[1].literal);
     }
   }
   p.shape_ = Shape::kGeneral;
@@ -97,11 +89,12 @@ size_t LikePattern::Find(const Segment& segment, std::string_view s, size_t pos)
 bool LikePattern::Matches(std::string_view s) const {
   switch (shape_) {
     case Shape::kExact:
-      return s == literal_;
+      return literal_bytes_(s);
     case Shape::kPrefix:
-      return s.substr(0, literal_.size()) == literal_;
+      return s.size() >= literal_.size() && literal_bytes_.SameBytes(s.data());
     case Shape::kSuffix:
-      return s.size() >= literal_.size() && s.substr(s.size() - literal_.size()) == literal_;
+      return s.size() >= literal_.size() &&
+             literal_bytes_.SameBytes(s.data() + s.size() - literal_.size());
     case Shape::kContains:
       return s.find(literal_) != std::string_view::npos;
     case Shape::kGeneral:

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "exec/functions/string_equality.h"
 
 namespace sluice {
 
@@ -35,7 +36,8 @@ class LikePattern {
   static size_t Find(const Segment& segment, std::string_view s, size_t pos);
 
   Shape shape_ = Shape::kExact;
-  std::string literal_;            // for the simple shapes
+  std::string literal_;                  // for the simple shapes
+  FixedStringEquals literal_bytes_{""};  // the same, compared by word loads
   std::vector<Segment> segments_;  // for kGeneral: the first is anchored at the start, the last
                                    // at the end (one segment: the whole string)
 };

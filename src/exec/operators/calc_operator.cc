@@ -36,6 +36,9 @@ Status CalcOperator::OnWatermark(int64_t watermark, Collector& out) {
 Status CalcOperator::Process(Batch batch, Collector& out) {
   const size_t rows = batch.num_rows();
   if (rows == 0) return Status::OK();
+  if (projections_.size() != projection_exprs_.size() || (filter_expr_ && !filter_)) {
+    return Status::Internal("Calc used before Open");
+  }
   OperatorMetrics* metrics = context_ ? context_->metrics : nullptr;
   if (metrics) metrics->rows_in += rows;
 
@@ -64,9 +67,11 @@ Status CalcOperator::Process(Batch batch, Collector& out) {
     columns.push_back(std::move(column));
   }
   Batch result(std::move(columns), count);
-  if (batch.has_row_kinds()) {
+  if (batch.has_row_kinds() && !selection) {
+    result.set_row_kinds(batch.row_kinds());
+  } else if (batch.has_row_kinds()) {
     std::vector<RowKind> kinds(count);
-    for (size_t i = 0; i < count; ++i) kinds[i] = batch.row_kind(selection ? selection[i] : i);
+    for (size_t i = 0; i < count; ++i) kinds[i] = batch.row_kind(selection[i]);
     result.set_row_kinds(std::move(kinds));
   }
   if (metrics) metrics->rows_out += count;

@@ -1,7 +1,7 @@
 #include "sql/parser/keywords.h"
 
 #include <algorithm>
-#include <array>
+#include <iterator>
 
 namespace sluice::sql {
 namespace {
@@ -12,7 +12,7 @@ char UpperAscii(char c) {
 
 // Sorted, upper case. Kept small on purpose: a word here breaks every user who named a column
 // after it, so only words that end or join clauses (and the literals/operators) are listed.
-constexpr std::array<std::string_view, 56> kReservedWords = {
+constexpr std::string_view kReservedWords[] = {
     "ALL",       "AND",      "AS",
     "BETWEEN",   "BY",       "CASE",
     "CAST",      "CREATE",   "CROSS",
@@ -34,7 +34,7 @@ constexpr std::array<std::string_view, 56> kReservedWords = {
     "WINDOW",    "WITH",
 };
 
-constexpr std::array<std::string_view, 5> kNiladicFunctions = {
+constexpr std::string_view kNiladicFunctions[] = {
     "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP",
 };
 
@@ -43,7 +43,7 @@ struct UnitWord {
   TimeUnit unit;
 };
 
-constexpr std::array<UnitWord, 29> kUnitWords = {{
+constexpr UnitWord kUnitWords[] = {
     {"YEAR", TimeUnit::kYear},
     {"YEARS", TimeUnit::kYear},
     {"QUARTER", TimeUnit::kQuarter},
@@ -73,7 +73,7 @@ constexpr std::array<UnitWord, 29> kUnitWords = {{
     {"DOY", TimeUnit::kDoy},
     {"ISODOW", TimeUnit::kIsoDow},
     {"ISOYEAR", TimeUnit::kIsoYear},
-}};
+};
 
 }  // namespace
 
@@ -94,11 +94,12 @@ std::string ToUpperAscii(std::string_view text) {
 bool IsReservedWord(std::string_view word) {
   if (word.size() > 16) return false;
   std::string upper = ToUpperAscii(word);
-  return std::binary_search(kReservedWords.begin(), kReservedWords.end(), std::string_view(upper));
+  return std::binary_search(std::begin(kReservedWords), std::end(kReservedWords),
+                            std::string_view(upper));
 }
 
 bool IsNiladicFunction(std::string_view word) {
-  return std::any_of(kNiladicFunctions.begin(), kNiladicFunctions.end(),
+  return std::any_of(std::begin(kNiladicFunctions), std::end(kNiladicFunctions),
                      [&](std::string_view f) { return EqualsIgnoreCase(f, word); });
 }
 

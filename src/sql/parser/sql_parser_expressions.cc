@@ -1,8 +1,6 @@
 // SqlParser: scalar expressions, one method per precedence level (loosest first), then primaries
 // and the special call syntaxes (CAST, CASE, EXTRACT, TRIM, INTERVAL, ...).
 
-#include <array>
-
 #include <fmt/format.h>
 
 #include "sql/parser/keywords.h"
@@ -34,7 +32,7 @@ ExprNodePtr MakeLiteral(LiteralKind kind, std::string value, SourceLocation loca
 }
 
 // Calls whose argument lists are not plain comma lists.
-constexpr std::array<std::string_view, 9> kSpecialCalls = {
+constexpr std::string_view kSpecialCalls[] = {
     "CEIL",      "CEILING",      "EXTRACT",       "FLOOR", "POSITION",
     "SUBSTRING", "TIMESTAMPADD", "TIMESTAMPDIFF", "TRIM",
 };

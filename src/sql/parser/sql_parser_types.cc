@@ -1,7 +1,5 @@
 // SqlParser: data types, resolved to sluice LogicalTypes as Flink defines them.
 
-#include <array>
-
 #include <fmt/format.h>
 
 #include "sql/parser/keywords.h"
@@ -11,7 +9,7 @@ namespace sluice::sql {
 namespace {
 
 // Flink types sluice cannot represent yet; named in the error so users know it is not a typo.
-constexpr std::array<std::string_view, 9> kUnsupportedTypes = {
+constexpr std::string_view kUnsupportedTypes[] = {
     "ARRAY", "BINARY", "BYTES", "MAP", "MULTISET", "RAW", "TIME", "VARBINARY", "STRUCTURED",
 };
 

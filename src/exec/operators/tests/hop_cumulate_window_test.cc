@@ -69,6 +69,24 @@ TEST(HopWindowTest, EmitsWindowsInEndOrderAndDistinctSpansSlices) {
                      "+I[1, 1, 2024-01-01T00:01, 2024-01-01T00:03, 2024-01-01T00:02:59.999]"}));
 }
 
+TEST(HopWindowTest, MergesEveryAggregateKindAcrossSlices) {
+  const LogicalType s = LogicalType::Varchar();
+  const LogicalType t = LogicalType::Int();
+  auto node = WindowNode(InputNode(kInput), Hop(2, Minutes(1), Minutes(2)), {},
+                         {Agg(K::kMin, 0, s), Agg(K::kMax, 0, s), Agg(K::kAvg, 1, t),
+                          Agg(K::kSum, 1, t, /*distinct=*/true), Agg(K::kCount, 0, s, true)});
+  Harness h(*node);
+  h.Process(Input({{"m", 4, Ts("2024-01-01 00:00:10")},
+                   {"z", 3, Ts("2024-01-01 00:00:20")},
+                   {"b", 4, Ts("2024-01-01 00:01:10")},
+                   {"m", 9, Ts("2024-01-01 00:01:20")}}));
+  EXPECT_EQ(
+      h.Finish(),
+      (Strings{"+I[m, z, 3, 7, 2, 2023-12-31T23:59, 2024-01-01T00:01, 2024-01-01T00:00:59.999]",
+               "+I[b, z, 5, 16, 3, 2024-01-01T00:00, 2024-01-01T00:02, 2024-01-01T00:01:59.999]",
+               "+I[b, m, 6, 13, 2, 2024-01-01T00:01, 2024-01-01T00:03, 2024-01-01T00:02:59.999]"}));
+}
+
 TEST(CumulateWindowTest, GrowsWindowsStepByStepUpToMaxSize) {
   auto node = WindowNode(InputNode(kInput), Cumulate(2, Minutes(1), Minutes(3)), {0},
                          {CountStar(), Agg(K::kSum, 1, LogicalType::Int())});

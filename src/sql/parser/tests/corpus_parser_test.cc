@@ -1,7 +1,7 @@
 // Real scripts: the seed guide's Flink DDL and INSERT, and every Nexmark query file.
 //
-// The Nexmark files are read at test time from $SLUICE_NEXMARK_DIR (default
-// /work/shared/nexmark/queries). A missing folder fails the test; setting the variable to the empty
+// The Nexmark files are read at test time from $SLUICE_NEXMARK_DIR (default: shared/nexmark/queries
+// beside the checkout, where the team's shared material lives). A missing folder fails the test; setting the variable to the empty
 // string turns the Nexmark check off (for machines without the shared folder).
 
 #include <algorithm>
@@ -106,7 +106,8 @@ TEST(CorpusParserTest, SeedAsOneScript) {
 
 std::string NexmarkDir() {
   const char* env = std::getenv("SLUICE_NEXMARK_DIR");
-  return env != nullptr ? std::string(env) : std::string("/work/shared/nexmark/queries");
+  return env != nullptr ? std::string(env)
+                        : std::string(SLUICE_SOURCE_DIR) + "/../shared/nexmark/queries";
 }
 
 std::string ReadFile(const std::filesystem::path& path) {
