@@ -9,6 +9,8 @@ outlive their parent (PyFlink's gateway JVM exits after the python process, on E
 are re-parented to it and reaped here; the CPU times of every descendant are then in the rusage
 that wait4() reports. Peak RSS: ru_maxrss is the largest single process of the tree;
 peak_tree_rss_kb is the largest sum of VmRSS over the live tree, sampled every 100 ms.
+others_cpu_s is the CPU time the rest of the machine used meanwhile (from /proc/stat): when it is
+not small, other work competed with the run and the wall time is pessimistic.
 
 wall_s runs from the start of the command to the exit of the command itself (a child that lingers
 after it is still counted in the CPU time, not in the wall time).
@@ -60,6 +62,14 @@ def rss_kb(pid):
     return 0
 
 
+def machine_busy_seconds():
+    """CPU seconds the whole machine has spent busy (not idle or iowait) since boot."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + (v[4] if len(v) > 4 else 0)
+    return (sum(v[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", help="write the figures as JSON here (else stdout)")
@@ -81,6 +91,7 @@ def main():
 
     out_f = open(args.stdout, "wb") if args.stdout else None
     err_f = open(args.stderr, "wb") if args.stderr else None
+    busy0 = machine_busy_seconds()
     t0 = time.monotonic()
     child = subprocess.Popen(cmd, stdout=out_f, stderr=err_f)
 
@@ -115,6 +126,7 @@ def main():
             child.returncode = status  # keep Popen from waiting again
     stop.set()
     sampler.join()
+    others = max(0.0, machine_busy_seconds() - busy0 - (user + sys_t))
 
     figures = {
         "label": args.label,
@@ -127,6 +139,8 @@ def main():
         "maxrss_kb": maxrss,
         "peak_tree_rss_kb": peak_tree,
         "loadavg_before": load_before,
+        # CPU seconds other processes used on the machine during the run (noise indicator)
+        "others_cpu_s": round(others, 2),
     }
     text = json.dumps(figures)
     if args.out:

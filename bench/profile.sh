@@ -32,12 +32,15 @@ sed -e "s|{{ROWS}}|$N|g" -e "s|{{LAST_ID}}|$((N - 1))|g" -e "s|{{DUCKDB_PATH}}|$
 if [ "$TOOL" = perf ]; then
   perf record -q -e cpu-clock -F 1999 -g -o "$OUT/perf.data" -- \
     "$SLUICE" run "$OUT/pipeline.sql" -p "$PAR" --quiet
-  perf report -i "$OUT/perf.data" --stdio --no-children --sort dso,symbol --percent-limit 0.5 \
-    -g none 2>/dev/null | grep -v '^$' >"$OUT/report.txt"
-  perf report -i "$OUT/perf.data" --stdio --children --sort symbol --percent-limit 2 \
-    -g caller,0.5,callee --max-stack 12 2>/dev/null >"$OUT/report-callers.txt" || true
-  perf report -i "$OUT/perf.data" --stdio --no-children --sort comm --percent-limit 0.5 \
-    -g none 2>/dev/null | grep -v '^$' >"$OUT/report-threads.txt" || true
+  # flat profiles, sorted by share: by symbol, and by shared object (user code vs libc vs kernel)
+  flat() {
+    perf report -i "$OUT/perf.data" --stdio --no-children --sort "$1" --percent-limit "$2" \
+      -g none 2>/dev/null | grep '%' | grep -v '^#' | sed -E 's/ +- +- *$//; s/ +$//' | sort -t% -k1 -rn
+  }
+  { echo "# perf record -e cpu-clock, $N events, p=$PAR: share of samples by symbol"; flat dso,symbol 0.3; } \
+    >"$OUT/report.txt"
+  { echo "# by shared object"; flat dso 0.1; } >"$OUT/report-dso.txt"
+  cat "$OUT/report-dso.txt" >&2
 else
   valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.out" \
     "$SLUICE" run "$OUT/pipeline.sql" -p "$PAR" --quiet 2>"$OUT/valgrind.log"

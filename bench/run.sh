@@ -17,8 +17,11 @@
 #   FLINK_EVENTS=N    Flink's N (default 30 M, or the explicit events argument)
 #   BASELINE_EVENTS=1000  N of the fixed-cost run subtracted for the "steady" figures
 #   MIN_STEADY_S=20   auto-sizing threshold (only when events is not given)
-#   MAX_LOAD=1.5      wait (up to 10 min) until the 1-minute load average is below this before each
-#                     run; empty to not wait
+#   MAX_BUSY=0.15     before each run, wait (up to QUIET_TIMEOUT_S=180 s) until other work uses
+#                     less than this share of the machine's cores; empty to not wait. Each run
+#                     records how much CPU other processes used meanwhile (others_cpu_s).
+#   FLINK_MAX_EVENTS=200000000  cap of the auto-sized Flink N (its datagen sequence keeps every
+#                     value on the heap)
 #   OUT=.cache/bench/<date>   results directory (JSON per run, summary.json, summary.md)
 #
 # Each run is measured by bench/measure.py: wall time, user + system CPU time of the whole process
@@ -37,7 +40,9 @@ ENGINES="${ENGINES:-sluice flink}"
 SLUICE="${SLUICE:-$ROOT/build/release/sluice}"
 BASELINE_EVENTS="${BASELINE_EVENTS:-1000}"
 MIN_STEADY_S="${MIN_STEADY_S:-20}"
-MAX_LOAD="${MAX_LOAD-1.5}"
+MAX_BUSY="${MAX_BUSY-0.15}"
+QUIET_TIMEOUT_S="${QUIET_TIMEOUT_S:-180}"
+FLINK_MAX_EVENTS="${FLINK_MAX_EVENTS:-200000000}"
 FLINK_VENV="${FLINK_VENV:-$ROOT/.cache/flink-venv}"
 OUT="${OUT:-$ROOT/.cache/bench/$(date +%Y%m%d-%H%M%S)}"
 if [ -z "${PIPELINES:-}" ]; then
@@ -81,17 +86,26 @@ render() {  # render PIPELINE N DUCKDB_PATH OUTFILE
     "bench/pipelines/$1.sql" >"$4"
 }
 
-wait_quiet() {
-  [ -n "$MAX_LOAD" ] || return 0
-  local i
-  for i in $(seq 1 120); do
-    if python3 -c "import sys; sys.exit(0 if float(open('/proc/loadavg').read().split()[0]) < $MAX_LOAD else 1)"; then
-      return 0
-    fi
-    [ "$i" = 1 ] && echo "   waiting for load < $MAX_LOAD ($(cut -d' ' -f1 /proc/loadavg)) ..." >&2
-    sleep 5
-  done
-  echo "   load still $(cut -d' ' -f1 /proc/loadavg): running anyway" >&2
+wait_quiet() {  # until the machine's other work uses less than MAX_BUSY of its cores (2 s sample)
+  [ -n "$MAX_BUSY" ] || return 0
+  python3 - "$MAX_BUSY" "$QUIET_TIMEOUT_S" <<'PY'
+import sys, time
+limit, timeout = float(sys.argv[1]), float(sys.argv[2])
+def snap():
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return sum(v[:8]), v[3] + v[4]
+t_end, said = time.monotonic() + timeout, False
+while True:
+    a = snap(); time.sleep(2); b = snap()
+    busy = 1 - (b[1] - a[1]) / max(1, b[0] - a[0])
+    if busy < limit:
+        sys.exit(0)
+    if time.monotonic() > t_end:
+        print(f"   machine still {busy:.0%} busy: running anyway", file=sys.stderr); sys.exit(0)
+    if not said:
+        print(f"   waiting for the machine to be < {limit:.0%} busy (now {busy:.0%}) ...", file=sys.stderr)
+        said = True
+PY
 }
 
 # one ENGINE PIPELINE KIND INDEX N -> prints "wall cpu"
@@ -139,6 +153,7 @@ for pipeline in $PIPELINES; do
       # size N so a run lasts >= MIN_STEADY_S beyond the fixed cost (the probe run is discarded)
       if ! probe=$(one "$engine" "$pipeline" probe 0 "$n"); then continue; fi
       read -r pw _ _ <<<"$probe"
+      cap=2000000000; [ "$engine" = flink ] && cap=$FLINK_MAX_EVENTS
       echo "   probe N=$n: wall/cpu/rss $probe" >&2
       n=$(python3 -c "
 import math
@@ -146,7 +161,7 @@ n, pw, bw, lo = $n, $pw, $base_wall, $MIN_STEADY_S
 steady = max(pw - bw, 0.05)
 if steady < lo:
     n = int(math.ceil(n * 1.5 * lo / steady / 1e6) * 1e6)
-print(min(n, 2_000_000_000))")
+print(min(n, $cap))")
     fi
     for i in $(seq 1 "$RUNS"); do
       if r=$(one "$engine" "$pipeline" run "$i" "$n"); then

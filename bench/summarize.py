@@ -14,6 +14,7 @@ Figures per (engine, pipeline), medians over the measured runs:
                 the per-event cost once the engine runs (JVM start, planning, code generation
                 and MiniCluster start-up excluded for Flink)
   peak RSS      largest single process (ru_maxrss), MiB
+  others        share of the machine's cores that other processes used during the run (noise)
 The sluice/Flink ratios divide sluice's figure by Flink's for the same pipeline in the same run.
 """
 
@@ -78,7 +79,9 @@ def main():
                "wall_s": wall, "cpu_s": cpu, "wall_runs": [r["wall_s"] for r in runs],
                "cpu_runs": [r["cpu_s"] for r in runs], "peak_rss_mib": round(rss),
                "ev_per_wall_s": n / wall, "ev_per_cpu_s": n / cpu,
-               "max_loadavg_before": max(r.get("loadavg_before", 0) for r in runs)}
+               "others_share": statistics.median(
+                   r.get("others_cpu_s", 0) / (r["wall_s"] * (meta.get("cpus") or os.cpu_count()))
+                   for r in runs)}
         base = [r for r in kinds.get("base", []) if r.get("exit_code") == 0]
         if base:
             b = base[0]
@@ -112,8 +115,8 @@ def main():
               f"{meta.get('cpu_model')}  parallelism {meta.get('parallelism')}  runs {meta.get('runs')}")
         print()
     print("| pipeline | engine | N | wall s | CPU s | ev/s wall | ev/CPU-s | steady ev/s wall | "
-          "steady ev/CPU-s | peak RSS MiB | sluice/Flink CPU (steady) | sluice/Flink wall (steady) |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "steady ev/CPU-s | peak RSS MiB | others | sluice/Flink CPU (steady) | sluice/Flink wall (steady) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         if "error" in r:
             print(f"| {r['pipeline']} | {r['engine']} | {r['error']} |")
@@ -127,7 +130,7 @@ def main():
         print(f"| {r['pipeline']} | {r['engine']} | {r['events'] / 1e6:g} M | {r['wall_s']:.1f} | "
               f"{r['cpu_s']:.1f} | {fmt_rate(r['ev_per_wall_s'])} | {fmt_rate(r['ev_per_cpu_s'])} | "
               f"{fmt_rate(r.get('steady_ev_per_wall_s'))} | {fmt_rate(r.get('steady_ev_per_cpu_s'))} | "
-              f"{r['peak_rss_mib']} | {ratio_cpu} | {ratio_wall} |")
+              f"{r['peak_rss_mib']} | {r['others_share']:.0%} | {ratio_cpu} | {ratio_wall} |")
     print()
     for r in rows:
         if "error" in r or r["engine"] != "sluice":
@@ -137,10 +140,12 @@ def main():
               f"{per_core / TARGET_PER_CORE:.2f}× the 5 M/core design target, "
               f"{per_core / FLINK_V1_PASS:.0f}× Flink 1.x nexmark q0–q2 per core (175 k), "
               f"{per_core / FLINK_V2_PASS:.0f}× Flink 2.0 (414 k)")
-    loads = [r["max_loadavg_before"] for r in rows if "error" not in r]
-    if loads and max(loads) > 1.5:
-        print(f"\nWARNING: 1-minute load average before a run reached {max(loads):.1f} "
-              f"(other work on the machine): wall-time figures are pessimistic.")
+    busy = [(r["others_share"], r["engine"], r["pipeline"]) for r in rows if "error" not in r]
+    noisy = [b for b in busy if b[0] > 0.10]
+    if noisy:
+        print("\nWARNING: other processes used a share of the machine's cores during these runs "
+              "(median per row): " + ", ".join(f"{e} {p} {x:.0%}" for x, e, p in noisy) +
+              ". Wall-time figures are pessimistic; CPU-time figures are less affected.")
 
 
 if __name__ == "__main__":

@@ -191,7 +191,8 @@ Status Job::Run() {
       per_operator += (per_operator.empty() ? "" : ", ") + op + ": " + FormatCount(rows);
     }
     std::fprintf(stderr,
-                 "sluice: warning: %s late rows were dropped (%s); SET '%s' = '<dir>' to keep "
+                 "sluice: warning: %s late rows were left out of the results (%s); SET '%s' = "
+                 "'<dir>' to keep "
                  "them\n",
                  FormatCount(snapshot.total_late).c_str(), per_operator.c_str(), kLateRowsPathKey);
   }

@@ -102,7 +102,14 @@ Result<duckdb_database> DuckDbDatabase::OpenHandle(const std::string& path, bool
   if (duckdb_create_config(&config) == DuckDBError) {
     return Status::Internal("DuckDB: cannot create a configuration");
   }
-  if (read_only) duckdb_set_config(config, "access_mode", "READ_ONLY");
+  if (read_only) {
+    duckdb_set_config(config, "access_mode", "READ_ONLY");
+  } else if (path != ":memory:") {
+    // A warehouse path like 'out/warehouse.duckdb' works without creating 'out/' first.
+    std::error_code ec;
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
   duckdb_database database = nullptr;
   char* error = nullptr;
   duckdb_state state = duckdb_open_ext(path.c_str(), &database, config, &error);

@@ -620,24 +620,9 @@ std::optional<ResolvedKernel> FindCast(const LogicalType& from, const LogicalTyp
   return std::nullopt;
 }
 
-// Same physical type (e.g. INT -> INT): copies the values; VARCHAR shares the string memory.
-Status Identity(const KernelContext&, const Datum* args, size_t, size_t count, Column* out) {
-  const Column& in = *args[0].column;
-  out->Resize(0);
-  if (!args[0].constant) {
-    out->AppendFrom(in, 0, count);
-    return Status::OK();
-  }
-  for (size_t i = 0; i < count; ++i) out->AppendFrom(in, 0, 1);
-  return Status::OK();
-}
-
 }  // namespace
 
 Result<ResolvedKernel> ResolveCast(const LogicalType& from, const LogicalType& to) {
-  if (from.id == to.id && from.id != TypeId::kDecimal && !from.IsTimestamp()) {
-    return K(Identity);
-  }
   if (std::optional<ResolvedKernel> k = FindCast(from, to)) return *k;
   return Status::TypeError("cannot cast " + from.ToString() + " to " + to.ToString());
 }

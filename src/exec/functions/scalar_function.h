@@ -81,7 +81,8 @@ struct ScalarFunction {
 /// The function table, looked up by lower-case name; null when unknown.
 const ScalarFunction* FindScalarFunction(const std::string& name);
 
-/// Kernel for CAST(from AS to); TRY_CAST uses the same kernel with KernelContext::try_cast.
+/// Kernel for CAST(from AS to) between different types (a cast to the same type is never built:
+/// see SameType); TRY_CAST uses the same kernel with KernelContext::try_cast.
 Result<ResolvedKernel> ResolveCast(const LogicalType& from, const LogicalType& to);
 
 // Each family file contributes its entries; function_registry.cc concatenates them.

@@ -204,5 +204,78 @@ TEST(SourceTaskTest, NoSplitsEndsAtOnce) {
   EXPECT_EQ(h.output->events(), (std::vector<std::string>{"wm max", "end"}));
 }
 
+/// Keeps every batch a task emits, and its watermarks.
+class BatchCapture : public TaskOutput {
+ public:
+  Status Collect(Batch batch) override {
+    batches.push_back(std::move(batch));
+    return Status::OK();
+  }
+  Status EmitWatermark(int64_t watermark) override {
+    watermarks.push_back(watermark);
+    return Status::OK();
+  }
+  Status EmitStatus(bool) override { return Status::OK(); }
+  Status EmitEnd() override { return Status::OK(); }
+  std::vector<Batch> batches;
+  std::vector<int64_t> watermarks;
+};
+
+TEST(SourceTaskTest, ComputedColumnsAreEvaluatedAndCanCarryTheWatermark) {
+  // (id BIGINT, ts TIMESTAMP(3), later AS ts + INTERVAL '10' SECOND,
+  //  WATERMARK FOR later AS later - INTERVAL '0.000004' SECOND) -- the general expression path.
+  auto table = std::make_shared<TableDef>();
+  table->name = "events";
+  for (const Field& f : testkit::IdTsSchema().fields)
+    table->columns.push_back({f, nullptr, "", false});
+  ExprPtr ts = BoundExpr::ColumnRef(1, LogicalType::Timestamp(3), "ts");
+  table->columns.push_back({{"later", LogicalType::Timestamp(3)},
+                            BoundExpr::Call("+", LogicalType::Timestamp(3),
+                                            {ts, BoundExpr::Literal(Value::Interval(10))}),
+                            "",
+                            false});
+  WatermarkDef wm;
+  wm.rowtime_column = 2;
+  wm.expression = BoundExpr::Call("-", LogicalType::Timestamp(3),
+                                  {BoundExpr::ColumnRef(2, LogicalType::Timestamp(3), "later"),
+                                   BoundExpr::Literal(Value::Interval(4))});
+  table->watermark = wm;
+
+  std::vector<SourceSplitReader> splits;
+  splits.push_back(
+      {SourceSplit{"only", 0}, Script({Rows(IdTsRows({{1, 100}, {2, 50}, {3, 200}}))})});
+  auto out = std::make_unique<BatchCapture>();
+  BatchCapture* capture = out.get();
+  auto chain = std::make_unique<OperatorChain>(std::vector<ChainedOperator>{}, std::move(out),
+                                               ChainContext{});
+  auto task = SourceTask::Create("source", table, std::move(splits), std::move(chain), {});
+  ASSERT_TRUE(task.ok()) << task.status().ToString();
+  RunControl control;
+  Status status = (*task)->Run(control);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+
+  // Row 2 (later = 60) is behind the watermark 106 set by row 1: the batch is cut before it.
+  ASSERT_EQ(capture->batches.size(), 2u);
+  EXPECT_EQ(capture->batches[0].num_rows(), 1u);
+  EXPECT_EQ(capture->batches[1].num_rows(), 2u);
+  ASSERT_EQ(capture->batches[1].num_columns(), 3u);
+  EXPECT_EQ(capture->batches[0].column(2)->Get<int64_t>(0), 110);
+  EXPECT_EQ(capture->batches[1].column(2)->Get<int64_t>(0), 60);
+  EXPECT_EQ(capture->batches[1].column(2)->Get<int64_t>(1), 210);
+  EXPECT_EQ(capture->watermarks, (std::vector<int64_t>{106, 206, kMaxWatermark}));
+}
+
+TEST(SourceTaskTest, MetadataColumnsAreRejectedAtCreate) {
+  auto table = std::make_shared<TableDef>();
+  table->name = "events";
+  for (const Field& f : testkit::IdTsSchema().fields)
+    table->columns.push_back({f, nullptr, "", false});
+  table->columns.push_back({{"offset", LogicalType::Bigint()}, nullptr, "offset", false});
+  auto chain = std::make_unique<OperatorChain>(std::vector<ChainedOperator>{},
+                                               std::make_unique<RecordingOutput>(), ChainContext{});
+  auto task = SourceTask::Create("source", table, {}, std::move(chain), {});
+  EXPECT_EQ(task.status().code(), ErrorCode::kUnsupported);
+}
+
 }  // namespace
 }  // namespace sluice
