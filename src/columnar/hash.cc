@@ -17,7 +17,7 @@ uint64_t HashBytes(const void* data, size_t size) {
     size -= 8;
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, p, size);
+  if (size != 0) std::memcpy(&tail, p, size);  // p may be null for an empty string
   h = (h ^ tail) * 0x100000001b3ULL;
   return MixHash(h);
 }

@@ -310,11 +310,13 @@ Result<Relation> QueryPlanner::PlanAggregate(const SelectCore& select, Relation 
     node->group_keys = key_columns;
     node->aggregates = aggs.calls;
     node->allowed_lateness_micros = session_->AllowedLatenessMicros();
+    // As Flink: start and end are wall-clock TIMESTAMP(3) (in the session zone for LTZ time);
+    // window_time keeps the time attribute's type.
     LogicalType wt = window->time_is_ltz ? LogicalType::TimestampLtz(3) : LogicalType::Timestamp(3);
     window_start = static_cast<int>(agg_schema.size());
-    agg_schema.fields.push_back({"window_start", wt, false});
+    agg_schema.fields.push_back({"window_start", LogicalType::Timestamp(3), false});
     window_end = window_start + 1;
-    agg_schema.fields.push_back({"window_end", wt, false});
+    agg_schema.fields.push_back({"window_end", LogicalType::Timestamp(3), false});
     window_time = window_start + 2;
     agg_schema.fields.push_back({"window_time", wt, false});
     node->rowtime_column = window_time;

@@ -485,9 +485,9 @@ Result<Relation> QueryPlanner::PlanWindowTvf(const FromItem& from) {
   std::vector<ScopeColumn> cols = input.scope.columns();
   LogicalType window_type = tvf.spec.time_is_ltz ? LogicalType::TimestampLtz(3) : LogicalType::Timestamp(3);
   tvf.start_column = static_cast<int>(cols.size());
-  cols.push_back({"window_start", "", window_type});
+  cols.push_back({"window_start", "", LogicalType::Timestamp(3)});
   tvf.end_column = static_cast<int>(cols.size());
-  cols.push_back({"window_end", "", window_type});
+  cols.push_back({"window_end", "", LogicalType::Timestamp(3)});
   tvf.time_column = static_cast<int>(cols.size());
   cols.push_back({"window_time", "", window_type});
   input.scope = Scope(std::move(cols));
