@@ -10,7 +10,7 @@ apt_packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libsimdjson-dev libcli11-dev
-  clang-format python3 python3-pytest
+  clang-format python3 python3-pytest python3-venv tzdata
 )
 missing=()
 for p in "${apt_packages[@]}"; do

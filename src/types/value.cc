@@ -1,6 +1,7 @@
 #include "types/value.h"
 
 #include <cmath>
+#include <charconv>
 #include <cstdio>
 
 #include "types/time_format.h"
@@ -102,11 +103,9 @@ std::string FormatDoubleJava(double d) {
   if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
   if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
   char buf[64];
-  // Shortest round-trip digits.
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof(buf), "%.*e", precision - 1, d);
-    if (std::strtod(buf, nullptr) == d) break;
-  }
+  // Shortest digits that read back as the same double, in scientific form: "-d.ddde+xx".
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf) - 1, d, std::chars_format::scientific);
+  *end = '\0';
   // buf = "-d.ddde[+-]xx"
   std::string s(buf);
   bool negative = s[0] == '-';

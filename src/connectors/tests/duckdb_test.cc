@@ -1,6 +1,7 @@
 #include <duckdb.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -198,7 +199,9 @@ TEST(DuckDbSinkTest, TwoTablesAndParallelWritersShareOneFile) {
   {
     auto appends = MakeSink(MakeTable("events", KeyValue(), {{"path", path}}));
     auto upserts = MakeSink(MakeTable("latest", KeyValue(), {{"path", path}}, {0}), true);
-    ASSERT_TRUE(DuckDbDatabase::FindOpen(path));
+    // Planning opens nothing: the file is opened by the first writer.
+    ASSERT_FALSE(DuckDbDatabase::FindOpen(path));
+    ASSERT_FALSE(std::filesystem::exists(path));
     std::vector<std::thread> threads;
     for (int instance = 0; instance < 2; ++instance) {
       threads.emplace_back([&, instance] {
@@ -220,6 +223,7 @@ TEST(DuckDbSinkTest, TwoTablesAndParallelWritersShareOneFile) {
       });
     }
     for (auto& t : threads) t.join();
+    EXPECT_TRUE(DuckDbDatabase::FindOpen(path));  // the sinks still hold it
   }
   // Every sink and writer is gone: the shared database was closed.
   EXPECT_FALSE(DuckDbDatabase::FindOpen(path));

@@ -90,8 +90,8 @@ struct Ge {
 
 // `=` / `<>` between strings, where a constant side gets the word-load comparison.
 template <typename T, typename Op>
-constexpr bool kStringEquality =
-    std::is_same_v<T, std::string_view> && (std::is_same_v<Op, Eq> || std::is_same_v<Op, Ne>);
+constexpr bool kStringEquality = std::is_same_v<T, std::string_view> &&
+                                 (std::is_same_v<Op, Eq> || std::is_same_v<Op, Ne>);
 
 template <typename T, typename Op>
 Status Compare(const KernelContext&, const Datum* args, size_t, size_t count, Column* out) {
@@ -101,10 +101,9 @@ Status Compare(const KernelContext&, const Datum* args, size_t, size_t count, Co
       const Datum& column = args[0].constant ? args[1] : args[0];
       const Datum& constant = args[0].constant ? args[0] : args[1];
       FixedStringEquals equals(constant.data<std::string_view>()[0]);
-      MapUnary<uint8_t, std::string_view>(column, count, out->data<uint8_t>(),
-                                          [&equals](std::string_view s) {
-                                            return equals(s) == std::is_same_v<Op, Eq>;
-                                          });
+      MapUnary<uint8_t, std::string_view>(
+          column, count, out->data<uint8_t>(),
+          [&equals](std::string_view s) { return equals(s) == std::is_same_v<Op, Eq>; });
       return Status::OK();
     }
   }
@@ -166,10 +165,9 @@ size_t CompareSelect(const KernelContext&, const Datum* args, const uint32_t* ro
   if constexpr (kStringEquality<T, Op>) {
     if (a.constant || b.constant) {
       FixedStringEquals equals((a.constant ? a : b).data<std::string_view>()[0]);
-      return SelectWhere<T>(*(a.constant ? b : a).column, rows, count, out,
-                            [&equals](std::string_view s) {
-                              return equals(s) == std::is_same_v<Op, Eq>;
-                            });
+      return SelectWhere<T>(
+          *(a.constant ? b : a).column, rows, count, out,
+          [&equals](std::string_view s) { return equals(s) == std::is_same_v<Op, Eq>; });
     }
   }
   if (b.constant) {

@@ -28,7 +28,9 @@ class FixedStringEquals {
     }
   }
 
-  bool operator()(std::string_view s) const { return s.size() == target_.size() && SameBytes(s.data()); }
+  bool operator()(std::string_view s) const {
+    return s.size() == target_.size() && SameBytes(s.data());
+  }
 
   /// Whether the target.size() bytes at p equal the target.
   bool SameBytes(const char* p) const {

@@ -4,11 +4,13 @@
 
 namespace sluice {
 
-std::string AggregateCall::ToString() const {
+std::string AggregateCall::ToString() const { return ToString("$" + std::to_string(argument)); }
+
+std::string AggregateCall::ToString(const std::string& argument_name) const {
   static const char* kNames[] = {"COUNT", "COUNT", "SUM", "AVG", "MIN", "MAX"};
   std::string s = kNames[static_cast<int>(kind)];
   if (kind == AggregateKind::kCountStar) return s + "(*)";
-  return s + "(" + (distinct ? "DISTINCT " : "") + "$" + std::to_string(argument) + ")";
+  return s + "(" + (distinct ? "DISTINCT " : "") + argument_name + ")";
 }
 
 Result<LogicalType> AggregateResultType(AggregateKind kind, const LogicalType& arg) {

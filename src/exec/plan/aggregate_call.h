@@ -18,6 +18,8 @@ struct AggregateCall {
   std::string name;  // output column name
 
   std::string ToString() const;  // "COUNT(DISTINCT $2)"
+  /// The same with the argument named: "SUM(amount)".
+  std::string ToString(const std::string& argument_name) const;
 };
 
 /// Flink's result types: COUNT -> BIGINT; SUM(INT) -> INT, SUM(BIGINT) -> BIGINT,

@@ -29,11 +29,14 @@ std::string Columns(const std::vector<int>& cols, const Schema& input) {
   return s + "]";
 }
 
-std::string Aggregates(const std::vector<AggregateCall>& aggs) {
+// "SUM(amount) AS total": arguments by their input column's name.
+std::string Aggregates(const std::vector<AggregateCall>& aggs, const Schema& input) {
   std::string s = "[";
   for (size_t i = 0; i < aggs.size(); ++i) {
     if (i) s += ", ";
-    s += aggs[i].ToString() + " AS " + aggs[i].name;
+    const AggregateCall& a = aggs[i];
+    bool named = a.argument >= 0 && a.argument < static_cast<int>(input.size());
+    s += (named ? a.ToString(input[a.argument].name) : a.ToString()) + " AS " + a.name;
   }
   return s + "]";
 }
@@ -104,14 +107,14 @@ std::string WindowAggregateNode::Describe() const {
   std::string s = WindowKindName(window.kind) + "Window(" + window.ToString() +
                   ", time=" + InputSchema(*this)[window.time_column].name +
                   ", keys=" + Columns(group_keys, InputSchema(*this)) +
-                  ", aggs=" + Aggregates(aggregates);
+                  ", aggs=" + Aggregates(aggregates, InputSchema(*this));
   if (allowed_lateness_micros) s += ", allowed lateness=" + FormatDuration(allowed_lateness_micros);
   return s + ")";
 }
 
 std::string GroupAggregateNode::Describe() const {
   return "GroupAggregate(keys=" + Columns(group_keys, InputSchema(*this)) +
-         ", aggs=" + Aggregates(aggregates) + ")";
+         ", aggs=" + Aggregates(aggregates, InputSchema(*this)) + ")";
 }
 
 std::string UnionNode::Describe() const {

@@ -271,7 +271,9 @@ Result<Relation> QueryPlanner::PlanAggregate(const SelectCore& select, Relation 
     if (found < 0) {
       found = static_cast<int>(pre.size());
       pre.push_back(aggs.arguments[i]);
-      pre_names.push_back("$agg_arg" + std::to_string(i));
+      pre_names.push_back(aggs.arguments[i]->kind == ExprKind::kColumnRef
+                              ? aggs.arguments[i]->name
+                              : "$arg" + std::to_string(i));
     }
     aggs.calls[i].argument = found;
   }
