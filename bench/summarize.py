@@ -10,7 +10,7 @@ bench/measure.py, plus for Flink <...>.job.json from bench/flink/run_sql.py.
 Figures per (engine, pipeline), medians over the measured runs:
   ev/s wall     N / wall seconds of the whole process (start-up included)
   ev/CPU-s      N / (user + system) seconds of the whole process tree = events per core-second
-  steady        the same with the fixed-cost run subtracted: (N - n0) / (cpu - cpu0); this is
+  steady        the same with the fixed-cost runs (median) subtracted: (N - n0) / (cpu - cpu0); this is
                 the per-event cost once the engine runs (JVM start, planning, code generation
                 and MiniCluster start-up excluded for Flink)
   peak RSS      largest single process (ru_maxrss), MiB
@@ -84,10 +84,13 @@ def main():
                    for r in runs)}
         base = [r for r in kinds.get("base", []) if r.get("exit_code") == 0]
         if base:
-            b = base[0]
+            b = {"events": base[0]["events"],
+                 "wall_s": statistics.median(r["wall_s"] for r in base),
+                 "cpu_s": statistics.median(r["cpu_s"] for r in base)}
             dn = n - b["events"]
             dw, dc = wall - b["wall_s"], cpu - b["cpu_s"]
             row.update(base_events=b["events"], base_wall_s=b["wall_s"], base_cpu_s=b["cpu_s"],
+                       base_runs=len(base),
                        steady_ev_per_wall_s=dn / dw if dw > 0 else None,
                        steady_ev_per_cpu_s=dn / dc if dc > 0 else None)
         jobs = [r["job"] for r in runs if "job" in r and "job_cpu_s" in r["job"]]

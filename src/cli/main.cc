@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   auto* explain = app.add_subcommand("explain", "print the plan: operators, parallelism, state");
   add_job_flags(explain);
 
-  auto* query = app.add_subcommand("query", "run SQL on a DuckDB warehouse file and print the result");
+  auto* query =
+      app.add_subcommand("query", "run SQL on a DuckDB warehouse file and print the result");
   std::string database, sql;
   query->add_option("database", database, "DuckDB file written by a duckdb sink")->required();
   query->add_option("sql", sql, "SQL to run")->required();

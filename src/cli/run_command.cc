@@ -4,8 +4,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <condition_variable>
+#include <csignal>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -23,7 +23,9 @@ namespace {
 // fire, sinks flush) and the second into an immediate one.
 std::atomic<int> g_signals{0};
 
-void OnSignal(int) { g_signals.fetch_add(1); }
+void OnSignal(int) {
+  g_signals.fetch_add(1);
+}
 
 Result<sql::CompiledScript> Compile(const RunFlags& flags) {
   SLUICE_ASSIGN_OR_RETURN(std::string sql, ReadFile(flags.file));
@@ -36,7 +38,8 @@ Result<sql::CompiledScript> Compile(const RunFlags& flags) {
   if (flags.parallelism > 0) {
     compiled->session.Set("parallelism.default", std::to_string(flags.parallelism));
   }
-  if (flags.batch_size > 0) compiled->session.Set("sluice.batch-size", std::to_string(flags.batch_size));
+  if (flags.batch_size > 0)
+    compiled->session.Set("sluice.batch-size", std::to_string(flags.batch_size));
   return compiled;
 }
 

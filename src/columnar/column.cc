@@ -29,7 +29,9 @@ void Column::Resize(size_t rows) {
   size_ = rows;
 }
 
-void Column::Reserve(size_t rows) { buffer_.reserve(rows * width_); }
+void Column::Reserve(size_t rows) {
+  buffer_.reserve(rows * width_);
+}
 
 void Column::SetNull(size_t row, bool is_null) {
   if (!is_null && validity_.empty()) return;
@@ -56,9 +58,13 @@ void Column::AppendString(std::string_view s) {
   data<std::string_view>()[size_ - 1] = heap().Add(s);
 }
 
-void Column::SetString(size_t row, std::string_view s) { data<std::string_view>()[row] = heap().Add(s); }
+void Column::SetString(size_t row, std::string_view s) {
+  data<std::string_view>()[row] = heap().Add(s);
+}
 
-void Column::KeepAlive(std::shared_ptr<const void> owner) { keep_alive_.push_back(std::move(owner)); }
+void Column::KeepAlive(std::shared_ptr<const void> owner) {
+  keep_alive_.push_back(std::move(owner));
+}
 
 void Column::ShareMemoryOf(const Column& other) {
   if (type_.id != TypeId::kVarchar) return;

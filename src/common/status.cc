@@ -25,9 +25,9 @@ ErrorDomain DefaultDomain(ErrorCode code) {
 }
 
 Status::Status(ErrorCode code, std::string message, bool retryable)
-    : state_(code == ErrorCode::kOk ? nullptr
-                                    : std::make_shared<const State>(
-                                          State{code, std::move(message), retryable})) {}
+    : state_(code == ErrorCode::kOk
+                 ? nullptr
+                 : std::make_shared<const State>(State{code, std::move(message), retryable})) {}
 
 const std::string& Status::message() const {
   static const std::string kEmpty;

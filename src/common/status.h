@@ -49,7 +49,9 @@ class [[nodiscard]] Status {
 
   bool ok() const { return state_ == nullptr; }
   ErrorCode code() const { return state_ ? state_->code : ErrorCode::kOk; }
-  ErrorDomain domain() const { return state_ ? DefaultDomain(state_->code) : ErrorDomain::kInternal; }
+  ErrorDomain domain() const {
+    return state_ ? DefaultDomain(state_->code) : ErrorDomain::kInternal;
+  }
   bool retryable() const { return state_ && state_->retryable; }
   const std::string& message() const;
   /// "SyntaxError: message" — for logs and the CLI.
@@ -72,7 +74,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : storage_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : storage_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : storage_(std::move(status)) {}  // NOLINT
   bool ok() const { return std::holds_alternative<T>(storage_); }
   const Status& status() const {
@@ -97,9 +99,9 @@ class [[nodiscard]] Result {
 #define SLUICE_CONCAT_INNER(a, b) a##b
 #define SLUICE_CONCAT(a, b) SLUICE_CONCAT_INNER(a, b)
 
-#define SLUICE_RETURN_IF_ERROR(expr)          \
-  do {                                        \
-    ::sluice::Status _sluice_status = (expr); \
+#define SLUICE_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::sluice::Status _sluice_status = (expr);        \
     if (!_sluice_status.ok()) return _sluice_status; \
   } while (0)
 

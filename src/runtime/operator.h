@@ -45,8 +45,8 @@ class LateRowHandler {
  public:
   virtual ~LateRowHandler() = default;
   /// `rows` has the operator's input layout; `watermark` is the operator's watermark then.
-  virtual Status OnLateRows(const std::string& operator_id, const Schema& schema,
-                            const Batch& rows, int64_t watermark) = 0;
+  virtual Status OnLateRows(const std::string& operator_id, const Schema& schema, const Batch& rows,
+                            int64_t watermark) = 0;
 };
 
 struct OperatorContext {

@@ -48,8 +48,8 @@ Status SessionConfig::Validate() {
     char* end = nullptr;
     long p = std::strtol(v->c_str(), &end, 10);
     if (*end != '\0' || p < 1 || p > 1024) {
-      return Status::InvalidOption("'parallelism.default' must be a whole number from 1 to 1024, got '" +
-                                   *v + "'");
+      return Status::InvalidOption(
+          "'parallelism.default' must be a whole number from 1 to 1024, got '" + *v + "'");
     }
   }
   for (const char* key : {"table.exec.emit.allow-lateness", "table.exec.source.idle-timeout"}) {
@@ -61,7 +61,8 @@ Status SessionConfig::Validate() {
   if (auto v = Get("sluice.batch-size")) {
     long n = std::strtol(v->c_str(), nullptr, 10);
     if (n < 1 || n > 1 << 20) {
-      return Status::InvalidOption("'sluice.batch-size' must be from 1 to 1048576, got '" + *v + "'");
+      return Status::InvalidOption("'sluice.batch-size' must be from 1 to 1048576, got '" + *v +
+                                   "'");
     }
   }
   if (auto v = Get("table.local-time-zone")) {

@@ -56,7 +56,9 @@ std::string LogicalType::ToString() const {
 
 namespace {
 // Digits needed left of the decimal point for an integral type.
-int IntegralDigits(TypeId id) { return id == TypeId::kInt ? 10 : 19; }
+int IntegralDigits(TypeId id) {
+  return id == TypeId::kInt ? 10 : 19;
+}
 }  // namespace
 
 Result<LogicalType> CommonSuperType(const LogicalType& a, const LogicalType& b) {
@@ -66,11 +68,11 @@ Result<LogicalType> CommonSuperType(const LogicalType& a, const LogicalType& b) 
   if (a.IsNumeric() && b.IsNumeric()) {
     if (a.id == TypeId::kDouble || b.id == TypeId::kDouble) return LogicalType::Double();
     if (a.id == TypeId::kDecimal || b.id == TypeId::kDecimal) {
-      int scale = std::max(a.id == TypeId::kDecimal ? a.scale : 0,
-                           b.id == TypeId::kDecimal ? b.scale : 0);
-      int int_digits = std::max(
-          a.id == TypeId::kDecimal ? a.precision - a.scale : IntegralDigits(a.id),
-          b.id == TypeId::kDecimal ? b.precision - b.scale : IntegralDigits(b.id));
+      int scale =
+          std::max(a.id == TypeId::kDecimal ? a.scale : 0, b.id == TypeId::kDecimal ? b.scale : 0);
+      int int_digits =
+          std::max(a.id == TypeId::kDecimal ? a.precision - a.scale : IntegralDigits(a.id),
+                   b.id == TypeId::kDecimal ? b.precision - b.scale : IntegralDigits(b.id));
       return LogicalType::Decimal(std::min(38, int_digits + scale), scale);
     }
     return LogicalType::Bigint();  // INT and BIGINT

@@ -7,11 +7,10 @@
 //   DATE               int32_t   days since 1970-01-01
 //   BIGINT             int64_t
 //   TIMESTAMP(p)       int64_t   microseconds since 1970-01-01 00:00:00, wall clock, no zone
-//   TIMESTAMP_LTZ(p)   int64_t   microseconds since the epoch (an instant, shown in the session zone)
-//   INTERVAL           int64_t   microseconds (day-time intervals)
-//   DOUBLE             double    (FLOAT is read as DOUBLE)
-//   DECIMAL(p,s)       __int128  unscaled value, p <= 38
-//   VARCHAR / STRING   std::string_view into memory the column keeps alive
+//   TIMESTAMP_LTZ(p)   int64_t   microseconds since the epoch (an instant, shown in the session
+//   zone) INTERVAL           int64_t   microseconds (day-time intervals) DOUBLE             double
+//   (FLOAT is read as DOUBLE) DECIMAL(p,s)       __int128  unscaled value, p <= 38 VARCHAR / STRING
+//   std::string_view into memory the column keeps alive
 
 #include <cstdint>
 #include <string>
@@ -60,8 +59,8 @@ struct LogicalType {
   static LogicalType Interval() { return {TypeId::kInterval}; }
 
   bool operator==(const LogicalType& other) const {
-    return id == other.id && (id != TypeId::kDecimal ||
-                              (precision == other.precision && scale == other.scale));
+    return id == other.id &&
+           (id != TypeId::kDecimal || (precision == other.precision && scale == other.scale));
   }
   bool operator!=(const LogicalType& other) const { return !(*this == other); }
 

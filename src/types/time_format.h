@@ -24,7 +24,9 @@ inline int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
-inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+inline int64_t FloorMod(int64_t a, int64_t b) {
+  return a - FloorDiv(a, b) * b;
+}
 
 /// Parses "yyyy-MM-dd HH:mm:ss[.fff…]", "yyyy-MM-ddTHH:mm:ss[.fff…]" with an optional trailing
 /// "Z" or "+hh:mm" offset (applied, giving UTC), or "yyyy-MM-dd". Returns microseconds.

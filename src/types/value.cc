@@ -1,7 +1,7 @@
 #include "types/value.h"
 
-#include <cmath>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 
 #include "types/time_format.h"
@@ -123,9 +123,8 @@ std::string FormatDoubleJava(double d) {
     if (exponent >= 0) {
       std::string int_part = digits.substr(0, std::min<size_t>(digits.size(), exponent + 1));
       while (int_part.size() < static_cast<size_t>(exponent + 1)) int_part += '0';
-      std::string frac = digits.size() > static_cast<size_t>(exponent + 1)
-                             ? digits.substr(exponent + 1)
-                             : "0";
+      std::string frac =
+          digits.size() > static_cast<size_t>(exponent + 1) ? digits.substr(exponent + 1) : "0";
       out = int_part + "." + frac;
     } else {
       out = "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;

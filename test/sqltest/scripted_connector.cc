@@ -39,7 +39,8 @@ Result<int128_t> ParseDecimalText(const std::string& text, int scale) {
       frac_digits = 0;
       continue;
     }
-    if (text[i] < '0' || text[i] > '9') return Status::InvalidArgument("bad decimal '" + text + "'");
+    if (text[i] < '0' || text[i] > '9')
+      return Status::InvalidArgument("bad decimal '" + text + "'");
     if (frac_digits >= 0) {
       if (frac_digits == scale) continue;  // truncate extra digits
       ++frac_digits;
@@ -65,7 +66,8 @@ Status AppendTextValue(const std::string& raw, Column& column) {
   char* end = nullptr;
   switch (type.id) {
     case TypeId::kBoolean:
-      if (text != "true" && text != "false") return Status::InvalidArgument("bad BOOLEAN '" + text + "'");
+      if (text != "true" && text != "false")
+        return Status::InvalidArgument("bad BOOLEAN '" + text + "'");
       column.Append<uint8_t>(text == "true");
       return Status::OK();
     case TypeId::kInt:
@@ -177,7 +179,8 @@ Result<std::unique_ptr<Source>> MakeScriptedSource(const TableContext& context) 
   std::string name = context.table->name;
   std::transform(name.begin(), name.end(), name.begin(), ::tolower);
   auto it = ScriptedInputs().find(name);
-  std::vector<ScriptStep> steps = it == ScriptedInputs().end() ? std::vector<ScriptStep>{} : it->second;
+  std::vector<ScriptStep> steps =
+      it == ScriptedInputs().end() ? std::vector<ScriptStep>{} : it->second;
   return std::unique_ptr<Source>(new ScriptedSource(context.physical_schema, std::move(steps)));
 }
 
@@ -205,8 +208,11 @@ Result<std::unique_ptr<Sink>> MakeCollectSink(const TableContext&) {
 
 }  // namespace
 
-const ConnectorSpec kScriptedConnector{
-    "scripted", "rows and watermarks scripted by a SQL test file", {}, &MakeScriptedSource, nullptr};
+const ConnectorSpec kScriptedConnector{"scripted",
+                                       "rows and watermarks scripted by a SQL test file",
+                                       {},
+                                       &MakeScriptedSource,
+                                       nullptr};
 const ConnectorSpec kCollectConnector{
     "collect", "collects rows for a SQL test", {}, nullptr, &MakeCollectSink};
 

@@ -99,7 +99,8 @@ class Runner {
 
  private:
   bool Fail(int line, const std::string& message) {
-    std::cerr << path_ << ":" << line << " [parallelism " << parallelism_ << "]: " << message << "\n";
+    std::cerr << path_ << ":" << line << " [parallelism " << parallelism_ << "]: " << message
+              << "\n";
     return false;
   }
 
@@ -141,7 +142,8 @@ class Runner {
         for (const auto& expected : step.lines) {
           std::string e = expected.substr(expected.find_first_not_of(' '));
           if (status.message().find(e) == std::string::npos) {
-            return Fail(step.line, "error message\n  " + status.message() + "\ndoes not contain\n  " + e);
+            return Fail(step.line,
+                        "error message\n  " + status.message() + "\ndoes not contain\n  " + e);
           }
         }
         return true;
@@ -170,7 +172,8 @@ class Runner {
       }
       case TestStep::Kind::kQuery: {
         auto compiled = Compile(step.sql);
-        if (!compiled.ok()) return Fail(step.line, "query failed to compile: " + compiled.status().message());
+        if (!compiled.ok())
+          return Fail(step.line, "query failed to compile: " + compiled.status().message());
         auto late = RunJob(*compiled);
         if (!late.ok()) return Fail(step.line, "query failed: " + late.status().message());
         last_late_ = *late;
@@ -205,7 +208,8 @@ class Runner {
   Result<sql::CompiledScript> Compile(const std::string& sql) {
     SessionConfig session;
     session.Set("parallelism.default", std::to_string(parallelism_));
-    auto compiled = sql::CompileScript(Script(sql), session, {&kScriptedConnector, &kCollectConnector});
+    auto compiled =
+        sql::CompileScript(Script(sql), session, {&kScriptedConnector, &kCollectConnector});
     if (!compiled.ok()) return compiled.status();
     // Results go to the collecting sink.
     for (auto& sink : compiled->plan.sinks) {

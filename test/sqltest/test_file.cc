@@ -47,7 +47,8 @@ Result<std::vector<TestStep>> ParseTestFile(const std::string& text) {
     words >> head >> arg;
     ++i;
     if (head == "statement") {
-      if (arg != "ok" && arg != "error") return error("expected 'statement ok' or 'statement error'");
+      if (arg != "ok" && arg != "error")
+        return error("expected 'statement ok' or 'statement error'");
       step.kind = arg == "ok" ? TestStep::Kind::kStatementOk : TestStep::Kind::kStatementError;
       std::vector<std::string> sql;
       read_block(step.kind == TestStep::Kind::kStatementError, &sql);

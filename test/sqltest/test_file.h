@@ -23,10 +23,10 @@ struct TestStep {
   Kind kind = Kind::kStatementOk;
   int line = 0;
   std::string sql;
-  std::string table;                  // kInput
-  std::vector<std::string> lines;     // kInput rows / kQuery expected rows / kStatementError text
-  std::string mode = "rowsort";       // kQuery
-  long long late = 0;                 // kLate
+  std::string table;               // kInput
+  std::vector<std::string> lines;  // kInput rows / kQuery expected rows / kStatementError text
+  std::string mode = "rowsort";    // kQuery
+  long long late = 0;              // kLate
 };
 
 Result<std::vector<TestStep>> ParseTestFile(const std::string& text);

@@ -16,11 +16,13 @@ Schema TestSchema() {
 
 TEST(BatchTest, BuildsRowsAndPrintsFlinkFormat) {
   BatchBuilder b(TestSchema());
-  b.AppendRow({Value::Int(1), Value::Varchar("abc"), Value::Timestamp(*ParseTimestamp("2024-01-01 00:01:00")),
+  b.AppendRow({Value::Int(1), Value::Varchar("abc"),
+               Value::Timestamp(*ParseTimestamp("2024-01-01 00:01:00")),
                Value::Decimal(1250, 10, 2)});
-  b.AppendRow({Value::Int(2), Value::Null(LogicalType::Varchar()),
-               Value::Timestamp(*ParseTimestamp("2024-01-01 00:01:05.120")), Value::Decimal(-5, 10, 2)},
-              RowKind::kDelete);
+  b.AppendRow(
+      {Value::Int(2), Value::Null(LogicalType::Varchar()),
+       Value::Timestamp(*ParseTimestamp("2024-01-01 00:01:05.120")), Value::Decimal(-5, 10, 2)},
+      RowKind::kDelete);
   Batch batch = b.Finish();
   ASSERT_EQ(batch.num_rows(), 2u);
   EXPECT_EQ(batch.RowToString(0), "+I[1, abc, 2024-01-01T00:01, 12.50]");

@@ -48,8 +48,8 @@ ExprPtr BoundExpr::Case(LogicalType type, std::vector<ExprPtr> children, bool ha
 
 namespace {
 bool IsInfix(const std::string& f) {
-  static const char* kInfix[] = {"+", "-", "*", "/", "%", "=", "<>", "<", "<=", ">", ">=",
-                                 "and", "or", "like", "||"};
+  static const char* kInfix[] = {"+",  "-", "*",  "/",   "%",  "=",    "<>", "<",
+                                 "<=", ">", ">=", "and", "or", "like", "||"};
   for (const char* op : kInfix) {
     if (f == op) return true;
   }
@@ -79,7 +79,10 @@ std::string BoundExpr::ToString() const {
     }
     case ExprKind::kCall: {
       if (IsInfix(name) && children.size() == 2) {
-        std::string op = name == "and" ? "AND" : name == "or" ? "OR" : name == "like" ? "LIKE" : name;
+        std::string op = name == "and"    ? "AND"
+                         : name == "or"   ? "OR"
+                         : name == "like" ? "LIKE"
+                                          : name;
         return "(" + children[0]->ToString() + " " + op + " " + children[1]->ToString() + ")";
       }
       std::string s = name + "(";

@@ -29,11 +29,11 @@ using ExprPtr = std::shared_ptr<const BoundExpr>;
 struct BoundExpr {
   ExprKind kind = ExprKind::kLiteral;
   LogicalType type;
-  int column = -1;       // kColumnRef: index into the input batch
-  std::string name;      // kColumnRef: column name (for printing); kCall: function name
-  Value literal;         // kLiteral
-  bool has_else = false; // kCase
-  bool try_cast = false; // kCast
+  int column = -1;        // kColumnRef: index into the input batch
+  std::string name;       // kColumnRef: column name (for printing); kCall: function name
+  Value literal;          // kLiteral
+  bool has_else = false;  // kCase
+  bool try_cast = false;  // kCast
   std::vector<ExprPtr> children;
 
   static ExprPtr ColumnRef(int column, LogicalType type, std::string name = "");

@@ -4,7 +4,9 @@
 
 namespace sluice {
 
-std::string AggregateCall::ToString() const { return ToString("$" + std::to_string(argument)); }
+std::string AggregateCall::ToString() const {
+  return ToString("$" + std::to_string(argument));
+}
 
 std::string AggregateCall::ToString(const std::string& argument_name) const {
   static const char* kNames[] = {"COUNT", "COUNT", "SUM", "AVG", "MIN", "MAX"};
@@ -25,9 +27,8 @@ Result<LogicalType> AggregateResultType(AggregateKind kind, const LogicalType& a
                                  " needs a numeric argument, got " + arg.ToString());
       }
       if (arg.id == TypeId::kDecimal) {
-        return kind == AggregateKind::kSum
-                   ? LogicalType::Decimal(38, arg.scale)
-                   : LogicalType::Decimal(38, std::max<int>(6, arg.scale));
+        return kind == AggregateKind::kSum ? LogicalType::Decimal(38, arg.scale)
+                                           : LogicalType::Decimal(38, std::max<int>(6, arg.scale));
       }
       return arg;
     case AggregateKind::kMin:

@@ -11,8 +11,10 @@ std::string FormatDuration(int64_t micros) {
     int64_t size;
     const char* name;
   };
-  static const Unit kUnits[] = {{kMicrosPerDay, "d"},    {kMicrosPerHour, "h"},
-                                {kMicrosPerMinute, "min"}, {kMicrosPerSecond, "s"},
+  static const Unit kUnits[] = {{kMicrosPerDay, "d"},
+                                {kMicrosPerHour, "h"},
+                                {kMicrosPerMinute, "min"},
+                                {kMicrosPerSecond, "s"},
                                 {kMicrosPerMilli, "ms"}};
   for (const auto& u : kUnits) {
     if (micros != 0 && micros % u.size == 0) return std::to_string(micros / u.size) + " " + u.name;
@@ -24,7 +26,8 @@ std::string Columns(const std::vector<int>& cols, const Schema& input) {
   std::string s = "[";
   for (size_t i = 0; i < cols.size(); ++i) {
     if (i) s += ", ";
-    s += cols[i] < static_cast<int>(input.size()) ? input[cols[i]].name : "$" + std::to_string(cols[i]);
+    s += cols[i] < static_cast<int>(input.size()) ? input[cols[i]].name
+                                                  : "$" + std::to_string(cols[i]);
   }
   return s + "]";
 }

@@ -69,12 +69,12 @@ enum class WindowKind : uint8_t { kTumble, kHop, kCumulate, kSession };
 
 struct WindowSpec {
   WindowKind kind = WindowKind::kTumble;
-  int time_column = -1;  // input column holding the event time
-  int64_t size_micros = 0;   // TUMBLE size, HOP size, CUMULATE max size
-  int64_t slide_micros = 0;  // HOP slide
-  int64_t step_micros = 0;   // CUMULATE step
-  int64_t gap_micros = 0;    // SESSION gap
-  int64_t offset_micros = 0; // window alignment offset
+  int time_column = -1;       // input column holding the event time
+  int64_t size_micros = 0;    // TUMBLE size, HOP size, CUMULATE max size
+  int64_t slide_micros = 0;   // HOP slide
+  int64_t step_micros = 0;    // CUMULATE step
+  int64_t gap_micros = 0;     // SESSION gap
+  int64_t offset_micros = 0;  // window alignment offset
   /// Windows over TIMESTAMP_LTZ are aligned in the session time zone (as Flink does).
   bool time_is_ltz = false;
   std::string ToString() const;

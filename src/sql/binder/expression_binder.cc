@@ -34,9 +34,10 @@ bool IsGroupWindowFunction(const std::string& name) {
 namespace {
 
 bool IsOtherAggregate(const std::string& name) {
-  static const char* kNames[] = {"stddev_pop", "stddev_samp", "var_pop", "var_samp", "collect",
-                                 "listagg", "first_value", "last_value", "stddev", "variance",
-                                 "array_agg", "json_objectagg", "json_arrayagg"};
+  static const char* kNames[] = {"stddev_pop",   "stddev_samp", "var_pop",     "var_samp",
+                                 "collect",      "listagg",     "first_value", "last_value",
+                                 "stddev",       "variance",    "array_agg",   "json_objectagg",
+                                 "json_arrayagg"};
   for (const char* n : kNames) {
     if (name == n) return true;
   }
@@ -147,7 +148,8 @@ Result<Value> BindExactNumber(const ExprNode& node) {
   size_t first = digits.find_first_not_of('0');
   std::string significant = first == std::string::npos ? "0" : digits.substr(first);
   if (significant.size() > 38) {
-    return ErrorAt(node.location, ErrorCode::kTypeError, "numeric literal " + text + " is too large");
+    return ErrorAt(node.location, ErrorCode::kTypeError,
+                   "numeric literal " + text + " is too large");
   }
   int128_t v = 0;
   for (char c : significant) v = v * 10 + (c - '0');
@@ -176,7 +178,8 @@ Result<Value> BindLiteral(const ExprNode& node) {
       errno = 0;
       double d = std::strtod(node.value.c_str(), nullptr);
       if (errno == ERANGE) {
-        return ErrorAt(node.location, ErrorCode::kTypeError, "number " + node.value + " is out of range");
+        return ErrorAt(node.location, ErrorCode::kTypeError,
+                       "number " + node.value + " is out of range");
       }
       return Value::Double(d);
     }
@@ -184,7 +187,9 @@ Result<Value> BindLiteral(const ExprNode& node) {
       return Value::Varchar(node.value);
     case LiteralKind::kDate: {
       auto d = ParseDate(node.value);
-      if (!d) return ErrorAt(node.location, ErrorCode::kSyntaxError, "bad DATE literal '" + node.value + "'");
+      if (!d)
+        return ErrorAt(node.location, ErrorCode::kSyntaxError,
+                       "bad DATE literal '" + node.value + "'");
       return Value::Date(*d);
     }
     case LiteralKind::kTimestamp: {
@@ -262,7 +267,9 @@ const char* BinaryFunction(ExprOp op) {
   }
 }
 
-ExprPtr UnitLiteral(TimeUnit unit) { return BoundExpr::Literal(Value::Varchar(std::string(TimeUnitName(unit)))); }
+ExprPtr UnitLiteral(TimeUnit unit) {
+  return BoundExpr::Literal(Value::Varchar(std::string(TimeUnitName(unit))));
+}
 
 Result<ExprPtr> Negate(Result<ExprPtr> inner) {
   if (!inner.ok()) return inner;

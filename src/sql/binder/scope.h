@@ -28,7 +28,8 @@ class Scope {
   /// unknown (with did-you-mean) or ambiguous.
   Result<int> Resolve(const QualifiedName& name) const;
   /// Indices of the columns `t.*` (or `*` when qualifier is empty) expands to.
-  Result<std::vector<int>> Expand(const std::string& qualifier, const SourceLocation& location) const;
+  Result<std::vector<int>> Expand(const std::string& qualifier,
+                                  const SourceLocation& location) const;
 
  private:
   std::vector<ScopeColumn> columns_;

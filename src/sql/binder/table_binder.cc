@@ -43,7 +43,8 @@ Result<std::shared_ptr<TableDef>> BindCreateTable(
     column.field.name = spec.name.name;
     if (spec.kind != ColumnSpec::Kind::kComputed) {
       if (spec.type.is_row) {
-        return ErrorAt(spec.type.location, ErrorCode::kUnsupported, "ROW columns are not supported yet");
+        return ErrorAt(spec.type.location, ErrorCode::kUnsupported,
+                       "ROW columns are not supported yet");
       }
       column.field.type = spec.type.logical;
       column.field.nullable = !spec.type.not_null;
@@ -79,15 +80,17 @@ Result<std::shared_ptr<TableDef>> BindCreateTable(
       return ErrorAt(wm.column.location(), ErrorCode::kTypeError,
                      "the WATERMARK column '" + wm.column.ToString() +
                          "' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3) (precision 0 to 3), but it "
-                         "is " + type.ToString() +
+                         "is " +
+                         type.ToString() +
                          "; for epoch millis use a computed column such as `ts AS "
                          "TO_TIMESTAMP_LTZ(millis, 3)`");
     }
     ExpressionBinder binder(&scope);
     SLUICE_ASSIGN_OR_RETURN(ExprPtr expr, binder.Bind(*wm.expr));
     if (!expr->type.IsTimestamp()) {
-      return ErrorAt(wm.expr->location, ErrorCode::kTypeError,
-                     "the WATERMARK expression must return a timestamp, not " + expr->type.ToString());
+      return ErrorAt(
+          wm.expr->location, ErrorCode::kTypeError,
+          "the WATERMARK expression must return a timestamp, not " + expr->type.ToString());
     }
     WatermarkDef def;
     def.rowtime_column = rowtime;
@@ -132,8 +135,9 @@ Result<std::shared_ptr<TableDef>> BindCreateTable(
   if (!valid.ok()) return AddLocation(valid.WithContext("table '" + table->name + "'"), location);
   for (const auto& c : table->columns) {
     if (!c.metadata_key.empty()) {
-      return ErrorAt(location, ErrorCode::kUnsupported,
-                     "connector '" + connector + "' has no metadata column '" + c.metadata_key + "'");
+      return ErrorAt(
+          location, ErrorCode::kUnsupported,
+          "connector '" + connector + "' has no metadata column '" + c.metadata_key + "'");
     }
   }
   return table;

@@ -2,7 +2,8 @@
 // or window table functions grouped by window_start/window_end) and non-windowed (updating).
 //
 // Plan shape: Calc(WHERE, pre-projection [keys..., aggregate arguments..., time]) ->
-// WindowAggregate | GroupAggregate -> Calc(HAVING, SELECT list over keys/aggregates/window columns).
+// WindowAggregate | GroupAggregate -> Calc(HAVING, SELECT list over keys/aggregates/window
+// columns).
 
 #include "exec/functions/function_registry.h"
 #include "sql/binder/expression_binder.h"
@@ -121,11 +122,11 @@ Result<Relation> QueryPlanner::PlanAggregate(const SelectCore& select, Relation 
                      "window columns can only be grouped on directly");
     }
     keys.push_back(key);
-    key_names.push_back(key->kind == ExprKind::kColumnRef ? input.scope.columns()[key->column].name
-                                                           : "EXPR$" + std::to_string(keys.size() - 1));
-    key_qualifiers.push_back(key->kind == ExprKind::kColumnRef
-                                 ? input.scope.columns()[key->column].qualifier
-                                 : "");
+    key_names.push_back(key->kind == ExprKind::kColumnRef
+                            ? input.scope.columns()[key->column].name
+                            : "EXPR$" + std::to_string(keys.size() - 1));
+    key_qualifiers.push_back(
+        key->kind == ExprKind::kColumnRef ? input.scope.columns()[key->column].qualifier : "");
   }
   std::optional<::sluice::WindowSpec> window;
   if (input.window) {
@@ -153,13 +154,15 @@ Result<Relation> QueryPlanner::PlanAggregate(const SelectCore& select, Relation 
   } else if (legacy.call) {
     const ExprNode& call = *legacy.call;
     if (call.args.empty()) {
-      return ErrorAt(call.location, ErrorCode::kBindError, call.name.ToString() + " needs a time column");
+      return ErrorAt(call.location, ErrorCode::kBindError,
+                     call.name.ToString() + " needs a time column");
     }
     SLUICE_ASSIGN_OR_RETURN(ExprPtr time, input_binder.Bind(*call.args[0]));
     if (time->kind != ExprKind::kColumnRef || time->column != input.node->rowtime_column) {
-      return ErrorAt(call.args[0]->location, ErrorCode::kBindError,
-                     call.name.ToString() +
-                         " needs a time attribute (a column with a WATERMARK) as its first argument");
+      return ErrorAt(
+          call.args[0]->location, ErrorCode::kBindError,
+          call.name.ToString() +
+              " needs a time attribute (a column with a WATERMARK) as its first argument");
     }
     ::sluice::WindowSpec spec;
     spec.time_column = time->column;
@@ -191,7 +194,7 @@ Result<Relation> QueryPlanner::PlanAggregate(const SelectCore& select, Relation 
   // 2. Aggregate calls in SELECT and HAVING.
   AggregateCollector aggs;
   std::function<Status(const ExprNode&, bool)> collect = [&](const ExprNode& e,
-                                                              bool inside_aggregate) -> Status {
+                                                             bool inside_aggregate) -> Status {
     if (e.kind == ExprNodeKind::kFunctionCall && !e.over) {
       std::string fn = Lower(e.name.ToString());
       if (IsAggregateFunction(fn)) {
@@ -323,8 +326,8 @@ Result<Relation> QueryPlanner::PlanAggregate(const SelectCore& select, Relation 
     agg_schema.fields.push_back({"window_time", wt, false});
     node->rowtime_column = window_time;
     node->output_schema = agg_schema;
-    node->changelog = node->allowed_lateness_micros > 0 ? ChangelogMode::kUpdating
-                                                        : ChangelogMode::kAppendOnly;
+    node->changelog =
+        node->allowed_lateness_micros > 0 ? ChangelogMode::kUpdating : ChangelogMode::kAppendOnly;
     node->inputs.push_back(pre_node);
     agg_node = node;
   } else {
@@ -370,9 +373,9 @@ Result<Relation> QueryPlanner::PlanAggregate(const SelectCore& select, Relation 
                                                : "GROUP BY " + base + "(...) window"));
         }
         if (base != legacy.base || e.args.size() != legacy.call->args.size()) {
-          return ErrorAt(e.location, ErrorCode::kBindError,
-                         e.name.ToString() + " does not match the GROUP BY window " +
-                             legacy.call->ToString());
+          return ErrorAt(
+              e.location, ErrorCode::kBindError,
+              e.name.ToString() + " does not match the GROUP BY window " + legacy.call->ToString());
         }
         for (size_t i = 0; i < e.args.size(); ++i) {
           if (e.args[i]->ToString() != legacy.call->args[i]->ToString()) {
@@ -382,7 +385,8 @@ Result<Relation> QueryPlanner::PlanAggregate(const SelectCore& select, Relation 
           }
         }
         if (property == "proctime") {
-          return ErrorAt(e.location, ErrorCode::kUnsupported, "processing time is not supported yet");
+          return ErrorAt(e.location, ErrorCode::kUnsupported,
+                         "processing time is not supported yet");
         }
         int col = property == "start" ? window_start : property == "end" ? window_end : window_time;
         return BoundExpr::ColumnRef(col, agg_schema[col].type, agg_schema[col].name);
@@ -393,8 +397,8 @@ Result<Relation> QueryPlanner::PlanAggregate(const SelectCore& select, Relation 
       auto resolved = input.scope.Resolve(e.name);
       if (resolved.ok()) {
         int c = *resolved;
-        int col = c == input.window->start_column ? window_start
-                  : c == input.window->end_column ? window_end
+        int col = c == input.window->start_column  ? window_start
+                  : c == input.window->end_column  ? window_end
                   : c == input.window->time_column ? window_time
                                                    : -1;
         if (col >= 0) return BoundExpr::ColumnRef(col, agg_schema[col].type, agg_schema[col].name);
@@ -411,7 +415,8 @@ Result<Relation> QueryPlanner::PlanAggregate(const SelectCore& select, Relation 
         std::string text = (*bound)->ToString();
         for (size_t i = 0; i < keys.size(); ++i) {
           if (keys[i]->ToString() == text) {
-            return BoundExpr::ColumnRef(static_cast<int>(i), agg_schema[i].type, agg_schema[i].name);
+            return BoundExpr::ColumnRef(static_cast<int>(i), agg_schema[i].type,
+                                        agg_schema[i].name);
           }
         }
       }

@@ -165,8 +165,8 @@ Result<Relation> QueryPlanner::PlanNamedRelation(const QualifiedName& name,
       if (!cte->columns.empty()) {
         if (cte->columns.size() != rel.node->output_schema.size()) {
           return ErrorAt(cte->name.location, ErrorCode::kBindError,
-                         "WITH " + cte->name.name + " names " + std::to_string(cte->columns.size()) +
-                             " columns but its query has " +
+                         "WITH " + cte->name.name + " names " +
+                             std::to_string(cte->columns.size()) + " columns but its query has " +
                              std::to_string(rel.node->output_schema.size()));
         }
         std::vector<ScopeColumn> cols = rel.scope.columns();
@@ -222,8 +222,9 @@ Result<Relation> QueryPlanner::PlanFrom(const FromItem& from) {
       break;
     }
     case FromKind::kJoin:
-      return ErrorAt(from.location, ErrorCode::kUnsupported,
-                     "joins are not supported yet (interval, lookup and regular joins are planned)");
+      return ErrorAt(
+          from.location, ErrorCode::kUnsupported,
+          "joins are not supported yet (interval, lookup and regular joins are planned)");
   }
   if (from.has_alias() || !from.column_aliases.empty()) {
     std::vector<ScopeColumn> cols = rel.scope.columns();
@@ -311,7 +312,8 @@ Result<Relation> QueryPlanner::PlanSimpleSelect(const SelectCore& select, Relati
       continue;
     }
     SLUICE_ASSIGN_OR_RETURN(ExprPtr expr, binder.Bind(*item.expr));
-    std::string name = item.has_alias() ? item.alias.name : DefaultColumnName(*item.expr, projections.size());
+    std::string name =
+        item.has_alias() ? item.alias.name : DefaultColumnName(*item.expr, projections.size());
     std::string qualifier;
     if (!item.has_alias() && expr->kind == ExprKind::kColumnRef) {
       qualifier = input.scope.columns()[expr->column].qualifier;
@@ -327,8 +329,9 @@ Result<Relation> QueryPlanner::PlanSimpleSelect(const SelectCore& select, Relati
                projections[i]->column == static_cast<int>(i) &&
                names[i] == input.node->output_schema[i].name;
   }
-  PlanNodePtr node = identity ? input.node
-                              : MakeCalc(input.node, filter, std::move(projections), std::move(names));
+  PlanNodePtr node = identity
+                         ? input.node
+                         : MakeCalc(input.node, filter, std::move(projections), std::move(names));
   return Relation{node, Scope(std::move(out_scope)), std::nullopt};
 }
 
@@ -348,7 +351,8 @@ Result<Relation> QueryPlanner::PlanWindowTvf(const FromItem& from) {
                    "unknown table function '" + from.function_name.ToString() +
                        "' (sluice supports the window functions TUMBLE, HOP, CUMULATE, SESSION)");
   }
-  // Arguments: positional (TABLE t, DESCRIPTOR(ts), intervals...) or named (DATA =>, TIMECOL =>, ...).
+  // Arguments: positional (TABLE t, DESCRIPTOR(ts), intervals...) or named (DATA =>, TIMECOL =>,
+  // ...).
   const TableFunctionArg* data = nullptr;
   const TableFunctionArg* timecol = nullptr;
   std::vector<const TableFunctionArg*> intervals;
@@ -399,7 +403,8 @@ Result<Relation> QueryPlanner::PlanWindowTvf(const FromItem& from) {
     return ErrorAt(from.location, ErrorCode::kBindError,
                    from.function_name.ToString() + " needs a table argument: TABLE t");
   }
-  if (!timecol || timecol->kind != TableFunctionArg::Kind::kDescriptor || timecol->descriptor.size() != 1) {
+  if (!timecol || timecol->kind != TableFunctionArg::Kind::kDescriptor ||
+      timecol->descriptor.size() != 1) {
     return ErrorAt(from.location, ErrorCode::kBindError,
                    from.function_name.ToString() + " needs the time column: DESCRIPTOR(ts)");
   }
@@ -483,7 +488,8 @@ Result<Relation> QueryPlanner::PlanWindowTvf(const FromItem& from) {
     SLUICE_ASSIGN_OR_RETURN(tvf.spec.offset_micros, interval("offset"));
   }
   std::vector<ScopeColumn> cols = input.scope.columns();
-  LogicalType window_type = tvf.spec.time_is_ltz ? LogicalType::TimestampLtz(3) : LogicalType::Timestamp(3);
+  LogicalType window_type =
+      tvf.spec.time_is_ltz ? LogicalType::TimestampLtz(3) : LogicalType::Timestamp(3);
   tvf.start_column = static_cast<int>(cols.size());
   cols.push_back({"window_start", "", LogicalType::Timestamp(3)});
   tvf.end_column = static_cast<int>(cols.size());

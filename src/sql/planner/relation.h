@@ -12,7 +12,7 @@ namespace sluice::sql {
 
 struct WindowTvf {
   ::sluice::WindowSpec spec;  // time_column indexes the input node's columns
-  int start_column = -1;  // scope indices of the virtual columns
+  int start_column = -1;      // scope indices of the virtual columns
   int end_column = -1;
   int time_column = -1;
   std::vector<int> partition_keys;  // SESSION ... PARTITION BY

@@ -63,7 +63,8 @@ class ScriptCompiler {
   Status Compile(const Statement& st) {
     switch (st.kind) {
       case StatementKind::kCreateTable: {
-        SLUICE_ASSIGN_OR_RETURN(auto table, BindCreateTable(*st.create_table, st.location, extra_connectors_));
+        SLUICE_ASSIGN_OR_RETURN(auto table,
+                                BindCreateTable(*st.create_table, st.location, extra_connectors_));
         return out_->catalog.AddTable(table, st.create_table->if_not_exists, st.location);
       }
       case StatementKind::kCreateView: {

@@ -1,8 +1,9 @@
 // Real scripts: the seed guide's Flink DDL and INSERT, and every Nexmark query file.
 //
 // The Nexmark files are read at test time from $SLUICE_NEXMARK_DIR (default: shared/nexmark/queries
-// beside the checkout, where the team's shared material lives). A missing folder fails the test; setting the variable to the empty
-// string turns the Nexmark check off (for machines without the shared folder).
+// beside the checkout, where the team's shared material lives). A missing folder fails the test;
+// setting the variable to the empty string turns the Nexmark check off (for machines without the
+// shared folder).
 
 #include <algorithm>
 #include <cstdlib>
