@@ -10,6 +10,9 @@ jobs="$(nproc)"
 
 bash scripts/setup.sh
 
+echo "== format (clang-format)"
+find src test bench -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run --Werror
+
 echo "== build (release)"
 bash scripts/build.sh release
 

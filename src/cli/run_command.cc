@@ -89,7 +89,7 @@ int RunCommand(const RunFlags& flags) {
   done_cv.notify_all();
   watcher.join();
   if (live) std::cerr << "\r\033[K";
-  std::cerr << (*job)->Summary() << "\n";
+  std::cerr << (*job)->Summary();
   if (!status.ok()) return ReportError(status);
   return 0;
 }

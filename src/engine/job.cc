@@ -184,19 +184,19 @@ Status Job::Run() {
   metrics_.Stop();
   Status closed = late_rows_->Close();
   if (status.ok()) status = closed;
-  JobMetrics::Snapshot snapshot = metrics_.Read();
-  if (snapshot.total_late > 0 && late_rows_->path().empty()) {
-    std::string per_operator;
-    for (const auto& [op, rows] : snapshot.late_rows) {
-      per_operator += (per_operator.empty() ? "" : ", ") + op + ": " + FormatCount(rows);
-    }
-    std::fprintf(stderr,
-                 "sluice: warning: %s late rows were left out of the results (%s); SET '%s' = "
-                 "'<dir>' to keep "
-                 "them\n",
-                 FormatCount(snapshot.total_late).c_str(), per_operator.c_str(), kLateRowsPathKey);
-  }
   return status;
+}
+
+std::string Job::Summary() const {
+  std::string summary = metrics_.Summary();
+  JobMetrics::Snapshot snapshot = metrics_.Read();
+  if (snapshot.total_late > 0) {
+    summary += late_rows_->path().empty()
+                   ? std::string("late rows were counted, not kept: SET '") + kLateRowsPathKey +
+                         "' = '<dir>' writes them to <dir>/late-rows.jsonl\n"
+                   : "late rows written to " + late_rows_->path() + "\n";
+  }
+  return summary;
 }
 
 void Job::Cancel(bool drain) {

@@ -56,7 +56,8 @@ class Job {
 
   const JobMetrics& metrics() const { return metrics_; }
   std::string StatusLine() const { return metrics_.StatusLine(); }
-  std::string Summary() const { return metrics_.Summary(); }
+  /// The metrics' summary, plus where the late rows went.
+  std::string Summary() const;
 
   const PhysicalPlan& physical_plan() const { return physical_; }
   const SessionConfig& session() const { return session_; }
