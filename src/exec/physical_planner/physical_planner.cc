@@ -92,6 +92,13 @@ class StagePlanner {
       SLUICE_ASSIGN_OR_RETURN(int stage, StageFor(p));
       from.push_back(stage);
     }
+    if (consumer->kind == PlanKind::kCalc) {
+      // A stateless stage behind a fan-out or a union keeps its producers' parallelism, so the
+      // edge is forward: rebalancing one producer's rows over several instances would let rows
+      // overtake the watermark that preceded them, making lateness depend on timing.
+      parallelism = 1;
+      for (int f : from) parallelism = std::max(parallelism, plan_.stages[f].parallelism);
+    }
     int to = NewStage(parallelism);
     // Key names come from the input layout (a union has its first input's layout).
     const Schema& input_schema = consumer->inputs[0]->output_schema;

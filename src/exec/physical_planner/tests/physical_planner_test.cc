@@ -89,11 +89,13 @@ TEST(PhysicalPlannerTest, SharedSourceFansOutToOneStagePerConsumer) {
   EXPECT_EQ(stages->stages[1].ChainDescription(), "Calc -> Sink(a)");
   EXPECT_EQ(stages->stages[2].ChainDescription(), "Calc -> Sink(b)");
   for (const auto& edge : stages->edges) EXPECT_EQ(edge.kind, EdgeKind::kForward);
-  // Fewer splits than parallelism: the consumers run wider, behind a rebalance.
+  // Fewer splits than parallelism: the stateless consumers keep the source's parallelism behind
+  // forward edges, so no row can overtake the watermark emitted before it.
   auto narrow = PlanStages(plan, Inputs(2, 1));
   ASSERT_TRUE(narrow.ok());
   EXPECT_EQ(narrow->stages[0].parallelism, 1);
-  EXPECT_EQ(narrow->edges[0].kind, EdgeKind::kRebalance);
+  EXPECT_EQ(narrow->stages[1].parallelism, 1);
+  for (const auto& edge : narrow->edges) EXPECT_EQ(edge.kind, EdgeKind::kForward);
 }
 
 TEST(PhysicalPlannerTest, UnionInputsFeedTheConsumerStage) {
