@@ -4,9 +4,11 @@
 #
 #   bench/run.sh [events] [parallelism]
 #
-#   events       rows per run. Default: 50 M for sluice and 30 M for Flink, each raised until a
-#                run lasts >= MIN_STEADY_S (default 20 s) beyond the engine's fixed start-up cost.
-#                Given explicitly, both engines use exactly this N (FLINK_EVENTS overrides Flink's).
+#   events       rows per run. Default: sluice starts from 50 M and raises N until a run lasts
+#                >= MIN_STEADY_S (default 20 s) beyond its fixed start-up cost; Flink uses a fixed
+#                30 M (FLINK_EVENTS), because its datagen keeps the whole sequence on the heap, so
+#                its cost per event grows with N (3.5 GB RSS at 30 M, 6 GB at 70 M). Given
+#                explicitly, both engines use exactly this N (FLINK_EVENTS overrides Flink's).
 #   parallelism  -p for both engines. Default: 1.
 #
 # Environment:
@@ -15,13 +17,13 @@
 #   ENGINES="sluice flink"
 #   SLUICE=build/release/sluice
 #   FLINK_EVENTS=N    Flink's N (default 30 M, or the explicit events argument)
-#   BASELINE_EVENTS=1000  N of the fixed-cost run subtracted for the "steady" figures
+#   BASELINE_EVENTS=1000  N of the fixed-cost runs whose median is subtracted for the "steady"
+#   BASE_RUNS=3           figures, and how many of them
 #   MIN_STEADY_S=20   auto-sizing threshold (only when events is not given)
 #   MAX_BUSY=0.15     before each run, wait (up to QUIET_TIMEOUT_S=180 s) until other work uses
 #                     less than this share of the machine's cores; empty to not wait. Each run
 #                     records how much CPU other processes used meanwhile (others_cpu_s).
-#   FLINK_MAX_EVENTS=200000000  cap of the auto-sized Flink N (its datagen sequence keeps every
-#                     value on the heap)
+#   FLINK_AUTOSIZE=0  1: size Flink's N like sluice's, up to FLINK_MAX_EVENTS=200000000
 #   OUT=.cache/bench/<date>   results directory (JSON per run, summary.json, summary.md)
 #
 # Each run is measured by bench/measure.py: wall time, user + system CPU time of the whole process
@@ -39,10 +41,12 @@ RUNS="${RUNS:-3}"
 ENGINES="${ENGINES:-sluice flink}"
 SLUICE="${SLUICE:-$ROOT/build/release/sluice}"
 BASELINE_EVENTS="${BASELINE_EVENTS:-1000}"
+BASE_RUNS="${BASE_RUNS:-3}"
 MIN_STEADY_S="${MIN_STEADY_S:-20}"
 MAX_BUSY="${MAX_BUSY-0.15}"
 QUIET_TIMEOUT_S="${QUIET_TIMEOUT_S:-180}"
 FLINK_MAX_EVENTS="${FLINK_MAX_EVENTS:-200000000}"
+FLINK_AUTOSIZE="${FLINK_AUTOSIZE:-0}"
 FLINK_VENV="${FLINK_VENV:-$ROOT/.cache/flink-venv}"
 OUT="${OUT:-$ROOT/.cache/bench/$(date +%Y%m%d-%H%M%S)}"
 if [ -z "${PIPELINES:-}" ]; then
@@ -146,10 +150,14 @@ for pipeline in $PIPELINES; do
     fi
     n=$sluice_events; [ "$engine" = flink ] && n=$flink_events
     echo "== $pipeline / $engine (p=$PAR)" >&2
-    if ! base=$(one "$engine" "$pipeline" base 0 "$BASELINE_EVENTS"); then continue; fi
-    echo "   fixed cost (N=$BASELINE_EVENTS): wall/cpu/rss $base" >&2
-    base_wall=${base%% *}
-    if [ -z "$EXPLICIT_EVENTS" ] && [ -z "${FLINK_EVENTS:-}" -o "$engine" = sluice ]; then
+    base_walls=()
+    for i in $(seq 1 "$BASE_RUNS"); do
+      if ! base=$(one "$engine" "$pipeline" base "$i" "$BASELINE_EVENTS"); then continue 2; fi
+      echo "   fixed cost $i (N=$BASELINE_EVENTS): wall/cpu/rss $base" >&2
+      base_walls+=("${base%% *}")
+    done
+    base_wall=$(printf '%s\n' "${base_walls[@]}" | sort -n | sed -n "$(( (${#base_walls[@]} + 1) / 2 ))p")
+    if [ -z "$EXPLICIT_EVENTS" ] && { [ "$engine" = sluice ] || [ "$FLINK_AUTOSIZE" = 1 ]; }; then
       # size N so a run lasts >= MIN_STEADY_S beyond the fixed cost (the probe run is discarded)
       if ! probe=$(one "$engine" "$pipeline" probe 0 "$n"); then continue; fi
       read -r pw _ _ <<<"$probe"

@@ -93,7 +93,8 @@ std::string Batch::RowToString(size_t row) const {
   s += "[";
   for (size_t c = 0; c < columns_.size(); ++c) {
     if (c) s += ", ";
-    s += columns_[c]->GetValue(row).ToString();
+    // Flink's print format writes SQL NULL as "null".
+    s += columns_[c]->IsNull(row) ? "null" : columns_[c]->GetValue(row).ToString();
   }
   return s + "]";
 }

@@ -69,7 +69,7 @@ class Batch {
   /// Appends all rows of `other` (same column types).
   void Append(const Batch& other);
 
-  /// Row `row` in Flink's print format: "+I[1, abc, 2024-01-01T00:01, NULL]".
+  /// Row `row` in Flink's print format: "+I[1, abc, 2024-01-01T00:01, null]".
   std::string RowToString(size_t row) const;
 
  private:

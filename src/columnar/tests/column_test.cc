@@ -26,7 +26,7 @@ TEST(BatchTest, BuildsRowsAndPrintsFlinkFormat) {
   Batch batch = b.Finish();
   ASSERT_EQ(batch.num_rows(), 2u);
   EXPECT_EQ(batch.RowToString(0), "+I[1, abc, 2024-01-01T00:01, 12.50]");
-  EXPECT_EQ(batch.RowToString(1), "-D[2, NULL, 2024-01-01T00:01:05.120, -0.05]");
+  EXPECT_EQ(batch.RowToString(1), "-D[2, null, 2024-01-01T00:01:05.120, -0.05]");
 }
 
 TEST(BatchTest, GatherSharesStringsAndKeepsKinds) {

@@ -60,7 +60,7 @@ TEST(FilesystemSourceTest, ReadsEveryVisibleFileOfADirectoryAsASplit) {
   ASSERT_EQ(splits->size(), 3u);
   EXPECT_EQ((*splits)[0].id, "file:" + dir.File("a.json"));
   EXPECT_EQ(DrainSplit(*source, (*splits)[0]),
-            (std::vector<std::string>{"+I[1, a, 1.0]", "+I[2, b, NULL]"}));
+            (std::vector<std::string>{"+I[1, a, 1.0]", "+I[2, b, null]"}));
   EXPECT_EQ(DrainSplit(*source, (*splits)[1]), (std::vector<std::string>{"+I[3, c, 3.5]"}));
   EXPECT_TRUE(DrainSplit(*source, (*splits)[2]).empty());
 }
@@ -128,7 +128,7 @@ TEST(FilesystemSourceTest, IgnoreParseErrorsSkipsBadLines) {
   auto source = MakeSource(dir.File("x.json"), {{"json.ignore-parse-errors", "true"}});
   auto splits = source->ListSplits(1);
   EXPECT_EQ(DrainSplit(*source, (*splits)[0]),
-            (std::vector<std::string>{"+I[1, NULL, NULL]", "+I[3, NULL, NULL]"}));
+            (std::vector<std::string>{"+I[1, null, null]", "+I[3, null, null]"}));
 }
 
 TEST(FilesystemSourceTest, CsvWithQuotedLineBreaksAcrossBlocks) {

@@ -41,7 +41,7 @@ TEST(PrintSinkTest, PrintsRowsInFlinkFormat) {
   ASSERT_TRUE((*writer)->Flush().ok());
   EXPECT_EQ(ReadBack(out),
             "+I[1, abc, 2024-01-01T00:01]\n"
-            "+U[2, NULL, 2024-01-01T00:00:05.120]\n");
+            "+U[2, null, 2024-01-01T00:00:05.120]\n");
   std::fclose(out);
 }
 

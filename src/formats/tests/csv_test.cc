@@ -105,7 +105,7 @@ TEST(CsvTest, IgnoreParseErrorsSkipsBadRowsAndPadsShortOnes) {
       DecodeCsv("1,a,1,2024-01-01\nx,b,1,2024-01-01\n3,c\n", {{"csv.ignore-parse-errors", "true"}});
   ASSERT_TRUE(d.status.ok());
   ASSERT_EQ(d.batch.num_rows(), 2u);
-  EXPECT_EQ(d.batch.RowToString(1), "+I[3, c, NULL, NULL]");
+  EXPECT_EQ(d.batch.RowToString(1), "+I[3, c, null, null]");
   ASSERT_EQ(d.result.skipped.size(), 1u);
   EXPECT_EQ(d.result.skipped[0].record, 1u);
 }

@@ -89,10 +89,10 @@ TEST(JsonDecoderTest, MissingAndNullFieldsAreNullAndOrderDoesNotMatter) {
                          "{\"name\": null}");
   ASSERT_TRUE(d.status.ok()) << d.status.ToString();
   ASSERT_EQ(d.batch.num_rows(), 3u);
-  EXPECT_EQ(d.batch.RowToString(0), "+I[2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1]");
+  EXPECT_EQ(d.batch.RowToString(0), "+I[2, null, null, null, null, null, null, null, 1]");
   // A duplicate key: the last value wins.
-  EXPECT_EQ(d.batch.RowToString(1), "+I[3, b, NULL, NULL, NULL, NULL, NULL, NULL, NULL]");
-  EXPECT_EQ(d.batch.RowToString(2), "+I[NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL]");
+  EXPECT_EQ(d.batch.RowToString(1), "+I[3, b, null, null, null, null, null, null, null]");
+  EXPECT_EQ(d.batch.RowToString(2), "+I[null, null, null, null, null, null, null, null, null]");
 }
 
 TEST(JsonDecoderTest, AcceptsNumericStringsAndKeepsOtherJsonAsText) {
@@ -181,7 +181,7 @@ TEST(JsonDecoderTest, IgnoreParseErrorsSkipsAndReportsBadRecords) {
   EXPECT_NE(d.result.skipped[1].reason.find("malformed JSON"), std::string::npos);
   ASSERT_EQ(d.batch.num_rows(), 2u);
   // The skipped record's NULL 'name' must not leak into the row that reused its slot.
-  EXPECT_EQ(d.batch.RowToString(1), "+I[4, d, NULL, NULL, NULL, NULL, NULL, NULL, NULL]");
+  EXPECT_EQ(d.batch.RowToString(1), "+I[4, d, null, null, null, null, null, null, null]");
 }
 
 TEST(JsonDecoderTest, FailOnMissingField) {

@@ -126,13 +126,13 @@ TEST(AggregateFunctionsTest, OnlyNullsGiveNullExceptCount) {
   for (LogicalType t : {LogicalType::Int(), LogicalType::Bigint(), LogicalType::Double(),
                         LogicalType::Decimal(10, 2)}) {
     EXPECT_EQ(AggregateOne(t, {Value::Null(t), Value::Null(t)}, AllOf(t)),
-              Strings{Row("0, NULL, NULL, NULL, NULL")})
+              Strings{Row("0, null, null, null, null")})
         << t.ToString();
   }
   const LogicalType s = LogicalType::Varchar();
   EXPECT_EQ(
       AggregateOne(s, {Value::Null(s)}, {CountStar(), Agg(K::kMin, 0, s), Agg(K::kMax, 0, s)}),
-      Strings{Row("1, NULL, NULL")});
+      Strings{Row("1, null, null")});
 }
 
 TEST(AggregateFunctionsTest, Distinct) {

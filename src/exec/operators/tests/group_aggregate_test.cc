@@ -79,7 +79,7 @@ TEST(GroupAggregateTest, RetractionInputUpdatesCountSumAvg) {
             (Strings{"-U[a, 2, 10, 5, 2]", "+U[a, 2, 1, 1, 1]"}));
   // Only the NULL row left: SUM and AVG have no input, COUNT(*) still counts it.
   EXPECT_EQ(h.Process(Input({{kD, "a", 1}})),
-            (Strings{"-U[a, 2, 1, 1, 1]", "+U[a, 1, NULL, NULL, 0]"}));
+            (Strings{"-U[a, 2, 1, 1, 1]", "+U[a, 1, null, null, 0]"}));
 }
 
 TEST(GroupAggregateTest, MinMaxFallBackToTheNextValueOnRetraction) {
@@ -137,9 +137,9 @@ TEST(GroupAggregateTest, RetractionsOfUnknownKeysAreIgnored) {
 TEST(GroupAggregateTest, NullKeysAndDistinctWithRetraction) {
   Harness h(*Node({0}, {Agg(K::kCount, 1, LogicalType::Int(), /*distinct=*/true)}));
   EXPECT_EQ(h.Process(Input({{kI, std::nullopt, 1}, {kI, std::nullopt, 1}, {kI, std::nullopt, 2}})),
-            Strings{"+I[NULL, 2]"});
+            Strings{"+I[null, 2]"});
   EXPECT_TRUE(h.Process(Input({{kD, std::nullopt, 1}})).empty());  // 1 is still there once
-  EXPECT_EQ(h.Process(Input({{kD, std::nullopt, 1}})), (Strings{"-U[NULL, 2]", "+U[NULL, 1]"}));
+  EXPECT_EQ(h.Process(Input({{kD, std::nullopt, 1}})), (Strings{"-U[null, 2]", "+U[null, 1]"}));
 }
 
 TEST(GroupAggregateTest, ReusedKeySlotsStartEmpty) {

@@ -52,7 +52,7 @@ TEST(GroupKeyTableTest, FixedKeysGetDenseIdsInInsertionOrder) {
   EXPECT_EQ(created, (std::vector<uint32_t>{0, 1, 2}));
   EXPECT_TRUE(table.is_null_key(2));
   EXPECT_EQ(DecodeAll(codec, table, {0, 1, 2}),
-            (std::vector<std::string>{"+I[7]", "+I[-1]", "+I[NULL]"}));
+            (std::vector<std::string>{"+I[7]", "+I[-1]", "+I[null]"}));
 }
 
 TEST(GroupKeyTableTest, NegativeZeroIsTheSameDoubleKey) {
@@ -103,8 +103,8 @@ TEST(GroupKeyTableTest, ByteKeysRoundTripEveryType) {
   EXPECT_EQ(groups, (std::vector<uint32_t>{0, 1, 2, 0, 3}));
   EXPECT_EQ(
       DecodeAll(codec, table, {3, 2, 1, 0}),
-      (std::vector<std::string>{"+I[x, NULL, NULL, NULL, NULL, NULL]",
-                                "+I[NULL, 1, 0.000, false, 1970-01-01T00:00, 1970-01-01]",
+      (std::vector<std::string>{"+I[x, null, null, null, null, null]",
+                                "+I[null, 1, 0.000, false, 1970-01-01T00:00, 1970-01-01]",
                                 "+I[, 1, 0.000, false, 1970-01-01T00:00, 1970-01-01]",
                                 "+I[x, 1, -12.345, true, 1970-01-01T00:00:00.001, 1970-01-04]"}));
 }

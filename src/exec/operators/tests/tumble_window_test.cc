@@ -80,8 +80,8 @@ TEST(TumbleWindowTest, NullKeysFormOneGroupAndNullValuesAreSkipped) {
                    {std::nullopt, std::nullopt, "2024-01-01 00:00:13"}}));
   EXPECT_EQ(
       h.Watermark(Ts("2024-01-01 00:01:00")),
-      (Strings{"+I[NULL, 3, 2, 3, 2, 2024-01-01T00:00, 2024-01-01T00:01, 2024-01-01T00:00:59.999]",
-               "+I[a, 1, 0, NULL, NULL, 2024-01-01T00:00, 2024-01-01T00:01, "
+      (Strings{"+I[null, 3, 2, 3, 2, 2024-01-01T00:00, 2024-01-01T00:01, 2024-01-01T00:00:59.999]",
+               "+I[a, 1, 0, null, null, 2024-01-01T00:00, 2024-01-01T00:01, "
                "2024-01-01T00:00:59.999]"}));
 }
 

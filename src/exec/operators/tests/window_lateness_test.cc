@@ -37,7 +37,7 @@ TEST(WindowLatenessTest, LateRowsAreCountedAndHandedOver) {
                                {"b", 4, std::nullopt}}))
                   .empty());
   EXPECT_EQ(h.metrics().late_rows, 2u);
-  ASSERT_EQ(h.late().rows, (Strings{"+I[a, 2, 2024-01-01T00:00:20]", "+I[b, 4, NULL]"}));
+  ASSERT_EQ(h.late().rows, (Strings{"+I[a, 2, 2024-01-01T00:00:20]", "+I[b, 4, null]"}));
   EXPECT_EQ(h.late().operator_ids, Strings{"window-1"});
   EXPECT_EQ(h.late().watermarks, std::vector<int64_t>{Ts("2024-01-01 00:01:00")});
   ASSERT_EQ(h.late().schemas.size(), 1u);

@@ -28,7 +28,7 @@ std::string KeyText(const std::vector<int>& keys, const std::optional<std::strin
   std::string text;
   for (int k : keys) {
     if (!text.empty()) text += ", ";
-    text += k == 0 ? name.value_or("NULL") : std::to_string(id);
+    text += k == 0 ? name.value_or("null") : std::to_string(id);
   }
   return text;
 }
