@@ -11,6 +11,8 @@ apt_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libsimdjson-dev libcli11-dev
   clang-format python3 python3-pytest python3-venv tzdata
+  librdkafka-dev libcurl4-openssl-dev kcat ccache
+  default-jre-headless maven curl
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -49,9 +51,14 @@ echo "setup: DuckDB in $duck_dir"
 
 # Python for the end-to-end tests: pytest and DuckDB's own Python package (the oracle).
 venv="$cache/venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import duckdb, pytest" 2>/dev/null; then
+# The Kafka tests use clients sluice did not write: confluent-kafka (its own librdkafka) and
+# fastavro for the Avro bodies.
+if [ ! -x "$venv/bin/python" ] ||
+  ! "$venv/bin/python" -c "import duckdb, pytest, confluent_kafka, fastavro" 2>/dev/null; then
   echo "setup: creating $venv"
-  python3 -m venv "$venv" || { apt-get install -y -qq python3-venv && python3 -m venv "$venv"; }
-  "$venv/bin/pip" install -q --disable-pip-version-check pytest "duckdb==${duck_version}"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv" ||
+    { apt-get install -y -qq python3-venv && python3 -m venv "$venv"; }
+  "$venv/bin/pip" install -q --disable-pip-version-check pytest "duckdb==${duck_version}" \
+    "confluent-kafka==2.6.1" "fastavro==1.9.7" requests
 fi
 echo "setup: python venv ready ($venv)"

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "exec/plan/table_def.h"
+#include "runtime/dead_letter.h"
 #include "runtime/session_config.h"
 #include "runtime/sink.h"
 #include "runtime/source.h"
@@ -26,13 +27,33 @@ struct OptionDef {
   bool required = false;
 };
 
+/// A metadata key a connector can read ('offset') or write ('timestamp'): columns declared
+/// `name TYPE METADATA [FROM 'key'] [VIRTUAL]` bind to it.
+struct MetadataDef {
+  std::string_view key;
+  LogicalType type;  // the column's declared type must be this one (Flink casts; we require it)
+  bool readable = true;
+  bool writable = false;
+  std::string_view description;
+};
+
 /// Everything a connector sees of its table when creating a source or sink.
 struct TableContext {
   std::shared_ptr<const TableDef> table;
+  /// The columns the connector reads or writes, in this order: the physical columns (declared
+  /// order), then the metadata columns — every metadata column for a source, the non-VIRTUAL
+  /// ones for a sink. Readers' batches and writers' input have exactly this schema.
   Schema physical_schema;
+  /// For each metadata column at the end of physical_schema, its metadata key, in order.
+  std::vector<std::string> metadata_keys;
   const SessionConfig* session = nullptr;
   /// Sinks only: the rows written form a changelog (updates/deletes by primary key).
   bool updating = false;
+  /// Sources only: dead-letter and skip counters of this table (never null for sources).
+  std::shared_ptr<SourceErrorCounters> errors;
+
+  /// Physical columns only (without the metadata columns at the end).
+  size_t num_value_columns() const { return physical_schema.size() - metadata_keys.size(); }
 };
 
 struct ConnectorSpec {
@@ -42,12 +63,21 @@ struct ConnectorSpec {
   /// Null when the connector cannot be read from / written to.
   Result<std::unique_ptr<Source>> (*make_source)(const TableContext& context) = nullptr;
   Result<std::unique_ptr<Sink>> (*make_sink)(const TableContext& context) = nullptr;
+  /// Metadata keys the connector offers; empty when it has none.
+  std::vector<MetadataDef> metadata;
+  /// Its sources emit a changelog (+I/-U/+U/-D) whatever the format: upsert-kafka.
+  bool changelog_source = false;
 };
 
 /// Every connector, in registry.cc.
 const std::vector<const ConnectorSpec*>& AllConnectors();
 /// The connector named `name`, or a user error listing the known ones (with a did-you-mean).
 Result<const ConnectorSpec*> FindConnector(std::string_view name);
+/// True when reading `table` yields a changelog: its connector is a changelog source, or its
+/// 'format' / 'value.format' produces one (debezium-json). Unknown names count as append-only
+/// (ValidateOptions reports them).
+bool ProducesChangelog(const TableDef& table, const ConnectorSpec* connector);
+
 /// Checks a table's WITH options against its connector and format: unknown keys (with the
 /// closest known key suggested), missing required keys, and the 'format' value itself.
 Status ValidateOptions(const ConnectorSpec& spec, const TableDef& table);

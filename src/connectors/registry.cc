@@ -33,6 +33,17 @@ Result<const ConnectorSpec*> FindConnector(std::string_view name) {
                                ")");
 }
 
+bool ProducesChangelog(const TableDef& table, const ConnectorSpec* connector) {
+  if (connector && connector->changelog_source) return true;
+  for (const char* key : {"format", "value.format"}) {
+    auto it = table.options.find(key);
+    if (it == table.options.end()) continue;
+    auto format = FindFormat(it->second);
+    if (format.ok() && (*format)->produces_changelog) return true;
+  }
+  return false;
+}
+
 namespace {
 
 // Does `key` match the declared `pattern`, where a '#' in the pattern stands for one of

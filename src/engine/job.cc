@@ -86,7 +86,20 @@ Status Job::Build() {
   for (const Stage& stage : physical_.stages) {
     if (stage.source) {
       ScanSource& scan = connectors_.sources.at(stage.source);
-      std::atomic<uint64_t>* rows_read = metrics_.SourceRows(stage.source->table->name);
+      const TableDef& table = *stage.source->table;
+      std::atomic<uint64_t>* rows_read = metrics_.SourceRows(table.name);
+      metrics_.AddSourceErrors(table.name, scan.errors);
+      // The table's 'scan.watermark.idle-timeout' (Kafka) overrides the session's default.
+      int64_t idle_timeout = session_.SourceIdleTimeoutMicros();
+      if (auto it = table.options.find("scan.watermark.idle-timeout"); it != table.options.end()) {
+        auto parsed = ParseDuration(it->second);
+        if (!parsed.ok()) {
+          return Status::InvalidOption(
+              "table '" + table.name +
+              "': 'scan.watermark.idle-timeout': " + parsed.status().message());
+        }
+        idle_timeout = *parsed;
+      }
       // Splits are dealt round-robin over the stage's instances.
       std::vector<std::vector<SourceSplitReader>> assigned(stage.parallelism);
       for (size_t k = 0; k < scan.splits.size(); ++k) {
@@ -101,7 +114,7 @@ Status Job::Build() {
         SLUICE_ASSIGN_OR_RETURN(auto chain, BuildChain(stage, i));
         SourceTaskOptions source_options;
         source_options.batch_size = static_cast<size_t>(session_.BatchSize());
-        source_options.idle_timeout_micros = session_.SourceIdleTimeoutMicros();
+        source_options.idle_timeout_micros = idle_timeout;
         source_options.eval_context.time_zone = session_.LocalTimeZone();
         source_options.rows_read = rows_read;
         SLUICE_ASSIGN_OR_RETURN(

@@ -27,6 +27,13 @@ struct FormatSpec {
   std::string_view name;            // the value of 'format'
   std::string_view file_extension;  // part files of the filesystem sink: "json"
   std::vector<FormatOptionDef> options;
+  /// Records are framed by the transport (one Kafka message each), not by the bytes: binary
+  /// formats (avro, avro-confluent, raw). SplitRecords() may not be used and Encode() appends no
+  /// separator; a file sink refuses such a format.
+  bool framed_by_transport = false;
+  /// Decoded rows carry RowKinds (+I/-U/+U/-D): debezium-json. The table is then an updating
+  /// (changelog) source for the planner.
+  bool produces_changelog = false;
   Result<std::unique_ptr<RecordDecoder>> (*make_decoder)(const Schema& schema,
                                                          const Options& options) = nullptr;
   Result<std::unique_ptr<RecordEncoder>> (*make_encoder)(const Schema& schema,

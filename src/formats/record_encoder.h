@@ -1,6 +1,8 @@
 #pragma once
-// RecordEncoder: turns Batch rows into bytes of a text format, one record per row, each ended
-// by '\n' (JSON lines, CSV rows). One encoder per writer; not shared between threads.
+// RecordEncoder: turns Batch rows into bytes, one record per row. Text formats end each record
+// with '\n' (JSON lines, CSV rows); formats framed by the transport (FormatSpec::
+// framed_by_transport: avro, raw) append no separator and the transport cuts at `row_ends`.
+// One encoder per writer; not shared between threads.
 //
 // Encoders write insert-only rows: sinks that receive updates reject them before encoding.
 
@@ -17,7 +19,8 @@ class RecordEncoder {
   virtual ~RecordEncoder() = default;
 
   /// Appends rows [begin, end) of `batch` to `out`. When `row_ends` is given, the offset in `out`
-  /// just past each row's '\n' is appended to it (message-per-row transports split on these).
+  /// just past each row's record (and its '\n', if any) is appended to it (message-per-row
+  /// transports split on these).
   virtual Status Encode(const Batch& batch, size_t begin, size_t end, std::string* out,
                         std::vector<size_t>* row_ends = nullptr) = 0;
 };

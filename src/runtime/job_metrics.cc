@@ -92,6 +92,15 @@ void JobMetrics::Stop() {
   running_ = false;
 }
 
+void JobMetrics::AddSourceErrors(const std::string& table,
+                                 std::shared_ptr<SourceErrorCounters> errors) {
+  if (!errors) return;
+  for (const auto& [name, existing] : source_errors_) {
+    if (existing == errors) return;  // one table scanned by several stages
+  }
+  source_errors_.emplace_back(table, std::move(errors));
+}
+
 JobMetrics::Snapshot JobMetrics::Read() const {
   Snapshot s;
   for (const auto& [table, rows] : source_rows_) {
@@ -117,6 +126,14 @@ JobMetrics::Snapshot JobMetrics::Read() const {
     s.late_rows.emplace_back(op, rows);
     s.total_late += rows;
   }
+  for (const auto& [table, errors] : source_errors_) {
+    uint64_t dead = errors->dead_letters.load(std::memory_order_relaxed);
+    uint64_t skipped = errors->skipped.load(std::memory_order_relaxed);
+    if (dead) s.dead_letters.emplace_back(table, dead);
+    if (skipped) s.skipped.emplace_back(table, skipped);
+    s.total_dead_letters += dead;
+    s.total_skipped += skipped;
+  }
   s.has_sinks = !sink_watermarks_.empty();
   s.sink_watermark = s.has_sinks ? kMaxWatermark : kMinWatermark;
   for (const auto& w : sink_watermarks_) {
@@ -136,6 +153,8 @@ std::string JobMetrics::StatusLine() const {
   }
   line += " | written " + Compact(static_cast<double>(s.total_written));
   line += " | late " + FormatCount(s.total_late);
+  if (s.total_dead_letters) line += " | dead letters " + FormatCount(s.total_dead_letters);
+  if (s.total_skipped) line += " | skipped " + FormatCount(s.total_skipped);
   line += " | watermark " + FormatWatermark(s.sink_watermark);
   return line;
 }
@@ -161,6 +180,12 @@ std::string JobMetrics::Summary() const {
     out += ")";
   }
   out += "\n";
+  for (const auto& [table, count] : s.dead_letters) {
+    out += "dead letters " + table + ": " + FormatCount(count) + " records\n";
+  }
+  for (const auto& [table, count] : s.skipped) {
+    out += "skipped " + table + ": " + FormatCount(count) + " undecodable records\n";
+  }
   if (s.has_sinks) out += "watermark at sinks: " + FormatWatermark(s.sink_watermark) + "\n";
   return out;
 }

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/dead_letter.h"
+
 namespace sluice {
 
 class JobMetrics {
@@ -25,6 +27,10 @@ class JobMetrics {
     std::vector<std::pair<std::string, uint64_t>> rows_read;     // per source table
     std::vector<std::pair<std::string, uint64_t>> rows_written;  // per sink table
     std::vector<std::pair<std::string, uint64_t>> late_rows;     // per operator (non-zero)
+    std::vector<std::pair<std::string, uint64_t>> dead_letters;  // per source table (non-zero)
+    std::vector<std::pair<std::string, uint64_t>> skipped;       // per source table (non-zero)
+    uint64_t total_dead_letters = 0;
+    uint64_t total_skipped = 0;
     uint64_t total_read = 0;
     uint64_t total_written = 0;
     uint64_t total_late = 0;
@@ -38,6 +44,8 @@ class JobMetrics {
   std::atomic<uint64_t>* SourceRows(const std::string& table);
   std::atomic<uint64_t>* SinkRows(const std::string& table);
   std::atomic<uint64_t>* OperatorLateRows(const std::string& operator_id);
+  /// The dead-letter and skip counters of a source table (kept alive here; null is ignored).
+  void AddSourceErrors(const std::string& table, std::shared_ptr<SourceErrorCounters> errors);
   /// One slot per sink instance.
   std::atomic<int64_t>* AddSinkWatermark();
 
@@ -60,6 +68,7 @@ class JobMetrics {
   Counters source_rows_;
   Counters sink_rows_;
   Counters late_rows_;
+  std::vector<std::pair<std::string, std::shared_ptr<SourceErrorCounters>>> source_errors_;
   std::vector<std::unique_ptr<std::atomic<int64_t>>> sink_watermarks_;
   mutable std::mutex mutex_;  // guards unregistered_late_ and the clock
   std::map<std::string, uint64_t> unregistered_late_;

@@ -35,6 +35,20 @@ class SplitReader {
   /// there applies after the rows that Poll() returned. It advances the split's watermark to
   /// max(current, *watermark). Default: none.
   virtual bool TakeWatermark(int64_t* watermark) { return false; }
+  /// Readers over several independently ordered streams (the partitions a Kafka consumer is
+  /// assigned) say which stream the batch the last Poll() returned came from; every batch holds
+  /// rows of one stream only. The task keeps one watermark and idle clock per stream, so one
+  /// partition running ahead makes no other partition's rows late. Default: a single stream 0.
+  virtual int64_t LastPollStream() const { return 0; }
+  /// A stream this reader has just been given (a partition assigned), before any of its rows:
+  /// from then on it holds the split's watermark back until its own rows move it. Called after
+  /// every Poll(), before its rows are handled, repeatedly until it returns false. Streams that
+  /// are never announced are created when their first rows arrive.
+  virtual bool TakeAddedStream(int64_t* stream) { return false; }
+  /// A stream this reader no longer reads (a partition revoked in a rebalance, or one that
+  /// reached its bounded end): it stops holding the watermark back. Called after every Poll(),
+  /// repeatedly until it returns false. A stream id may come back later (assigned again).
+  virtual bool TakeEndedStream(int64_t* stream) { return false; }
   /// Where the reader is (file offset, generator sequence): for checkpoints and errors.
   virtual std::string Position() const { return ""; }
   virtual Status Close() { return Status::OK(); }

@@ -25,8 +25,7 @@ Result<std::unique_ptr<SourceTask>> SourceTask::Create(std::string name,
   for (auto& input : splits) {
     SplitState state;
     state.input = std::move(input);
-    SLUICE_ASSIGN_OR_RETURN(state.watermarks,
-                            WatermarkGenerator::Create(*table, options.eval_context));
+    state.streams_valve = std::make_unique<WatermarkValve>(0);
     task->splits_.push_back(std::move(state));
   }
   task->valve_ = std::make_unique<WatermarkValve>(static_cast<int>(task->splits_.size()));
@@ -68,66 +67,126 @@ Status SourceTask::Apply(const WatermarkValve::Update& update) {
   return Status::OK();
 }
 
-Status SourceTask::EmitRows(size_t index, Batch physical) {
+Result<SourceTask::StreamState*> SourceTask::Stream(size_t index, int64_t id) {
   SplitState& split = splits_[index];
+  auto it = split.streams.find(id);
+  if (it != split.streams.end()) return &it->second;
+  StreamState stream;
+  SLUICE_ASSIGN_OR_RETURN(stream.watermarks,
+                          WatermarkGenerator::Create(*table_, options_.eval_context));
+  stream.last_active = Clock::now();
+  WatermarkValve::Update update;
+  stream.input = split.streams_valve->AddInput(&update);
+  StreamState* added = &split.streams.emplace(id, std::move(stream)).first->second;
+  SLUICE_RETURN_IF_ERROR(ApplySplit(index, update));
+  return added;
+}
+
+Status SourceTask::ApplySplit(size_t index, const WatermarkValve::Update& update) {
   const int input = static_cast<int>(index);
+  if (update.became_active) SLUICE_RETURN_IF_ERROR(Apply(valve_->SetIdle(input, false)));
+  if (update.watermark)
+    SLUICE_RETURN_IF_ERROR(Apply(valve_->OnWatermark(input, *update.watermark)));
+  if (update.became_idle) SLUICE_RETURN_IF_ERROR(Apply(valve_->SetIdle(input, true)));
+  return Status::OK();
+}
+
+Status SourceTask::EmitRows(size_t index, StreamState& stream, Batch physical) {
+  SplitState& split = splits_[index];
   if (options_.rows_read) {
     options_.rows_read->fetch_add(physical.num_rows(), std::memory_order_relaxed);
   }
-  // The split has rows again: it is active before they are sent.
-  SLUICE_RETURN_IF_ERROR(Apply(valve_->OnData(input)));
+  // The stream and split have rows again: they are active before the rows are sent.
+  SLUICE_RETURN_IF_ERROR(ApplySplit(index, split.streams_valve->OnData(stream.input)));
+  SLUICE_RETURN_IF_ERROR(Apply(valve_->OnData(static_cast<int>(index))));
   auto full = rows_->Build(std::move(physical));
   if (!full.ok()) return InSplit(index, full.status());
   Batch rows = std::move(full).value();
-  SLUICE_RETURN_IF_ERROR(InSplit(index, split.watermarks->Plan(rows, &cuts_)));
+  SLUICE_RETURN_IF_ERROR(InSplit(index, stream.watermarks->Plan(rows, &cuts_)));
   if (cuts_.size() == 1) {
     SLUICE_RETURN_IF_ERROR(chain_->Process(std::move(rows)));
-    return Apply(valve_->OnWatermark(input, cuts_[0].watermark));
+    return ApplySplit(index, split.streams_valve->OnWatermark(stream.input, cuts_[0].watermark));
   }
   size_t begin = 0;
   for (const WatermarkGenerator::Cut& cut : cuts_) {
     if (cut.end > begin)
       SLUICE_RETURN_IF_ERROR(chain_->Process(rows.Slice(begin, cut.end - begin)));
     begin = cut.end;
-    SLUICE_RETURN_IF_ERROR(Apply(valve_->OnWatermark(input, cut.watermark)));
+    SLUICE_RETURN_IF_ERROR(
+        ApplySplit(index, split.streams_valve->OnWatermark(stream.input, cut.watermark)));
   }
   return Status::OK();
 }
 
 Status SourceTask::PollSplit(size_t index, bool* progressed) {
   SplitState& split = splits_[index];
-  const int input = static_cast<int>(index);
+  SplitReader& reader = *split.input.reader;
   bool end = false;
-  auto polled = split.input.reader->Poll(options_.batch_size, &end);
+  auto polled = reader.Poll(options_.batch_size, &end);
   if (!polled.ok()) return InSplit(index, polled.status());
   Batch batch = std::move(polled).value();
+  const auto now = Clock::now();
+  int64_t added = 0;
+  while (reader.TakeAddedStream(&added)) {
+    SLUICE_RETURN_IF_ERROR(Stream(index, added).status());
+  }
+  StreamState* stream = nullptr;
   if (batch.num_rows() > 0) {
     *progressed = true;
-    split.last_active = std::chrono::steady_clock::now();
-    SLUICE_RETURN_IF_ERROR(EmitRows(index, std::move(batch)));
+    split.last_active = now;
+    SLUICE_ASSIGN_OR_RETURN(stream, Stream(index, reader.LastPollStream()));
+    stream->last_active = now;
+    SLUICE_RETURN_IF_ERROR(EmitRows(index, *stream, std::move(batch)));
   }
   int64_t explicit_watermark = 0;
-  while (split.input.reader->TakeWatermark(&explicit_watermark)) {
+  while (reader.TakeWatermark(&explicit_watermark)) {
     *progressed = true;
-    split.last_active = std::chrono::steady_clock::now();
-    split.watermarks->AdvanceTo(explicit_watermark);
-    SLUICE_RETURN_IF_ERROR(Apply(valve_->OnWatermark(input, split.watermarks->current())));
+    split.last_active = now;
+    if (!stream) {
+      SLUICE_ASSIGN_OR_RETURN(stream, Stream(index, reader.LastPollStream()));
+    }
+    stream->last_active = now;
+    stream->watermarks->AdvanceTo(explicit_watermark);
+    SLUICE_RETURN_IF_ERROR(ApplySplit(
+        index, split.streams_valve->OnWatermark(stream->input, stream->watermarks->current())));
+  }
+  int64_t ended = 0;
+  while (reader.TakeEndedStream(&ended)) {
+    auto it = split.streams.find(ended);
+    if (it == split.streams.end()) continue;
+    const int input = it->second.input;
+    split.streams.erase(it);
+    SLUICE_RETURN_IF_ERROR(ApplySplit(index, split.streams_valve->OnEnd(input)));
+    // Nothing left to read on this split for now (its partitions went elsewhere): it must not
+    // hold the task's watermark back.
+    if (split.streams_valve->num_live() == 0 && !end) {
+      SLUICE_RETURN_IF_ERROR(Apply(valve_->SetIdle(static_cast<int>(index), true)));
+    }
   }
   if (end) {
     split.open = false;
-    SLUICE_RETURN_IF_ERROR(InSplit(index, split.input.reader->Close()));
-    SLUICE_RETURN_IF_ERROR(Apply(valve_->OnEnd(input)));
+    SLUICE_RETURN_IF_ERROR(InSplit(index, reader.Close()));
+    SLUICE_RETURN_IF_ERROR(Apply(valve_->OnEnd(static_cast<int>(index))));
   }
   return Status::OK();
 }
 
-Status SourceTask::CheckIdle(std::chrono::steady_clock::time_point now) {
+Status SourceTask::CheckIdle(Clock::time_point now) {
   if (options_.idle_timeout_micros <= 0) return Status::OK();
   const auto timeout = std::chrono::microseconds(options_.idle_timeout_micros);
   for (size_t i = 0; i < splits_.size(); ++i) {
     const int input = static_cast<int>(i);
-    if (valve_->IsEnded(input) || valve_->IsIdle(input)) continue;
-    if (now - splits_[i].last_active > timeout) {
+    if (valve_->IsEnded(input)) continue;
+    SplitState& split = splits_[i];
+    for (auto& [id, stream] : split.streams) {
+      if (split.streams_valve->IsIdle(stream.input)) continue;
+      if (now - stream.last_active > timeout) {
+        SLUICE_RETURN_IF_ERROR(ApplySplit(i, split.streams_valve->SetIdle(stream.input, true)));
+      }
+    }
+    // A split that never had a stream (a reader without partitions) idles by the same clock.
+    if (split.streams_valve->num_live() == 0 && !valve_->IsIdle(input) &&
+        now - split.last_active > timeout) {
       SLUICE_RETURN_IF_ERROR(Apply(valve_->SetIdle(input, true)));
     }
   }
@@ -136,7 +195,7 @@ Status SourceTask::CheckIdle(std::chrono::steady_clock::time_point now) {
 
 Status SourceTask::Loop(RunControl& control) {
   SLUICE_RETURN_IF_ERROR(chain_->Open());
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   for (size_t i = 0; i < splits_.size(); ++i) {
     SLUICE_RETURN_IF_ERROR(InSplit(i, splits_[i].input.reader->Open()));
     splits_[i].open = true;
@@ -150,7 +209,7 @@ Status SourceTask::Loop(RunControl& control) {
     for (size_t i = 0; i < splits_.size(); ++i) {
       if (!valve_->IsEnded(static_cast<int>(i))) SLUICE_RETURN_IF_ERROR(PollSplit(i, &progressed));
     }
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = Clock::now();
     SLUICE_RETURN_IF_ERROR(CheckIdle(now));
     SLUICE_RETURN_IF_ERROR(chain_->OnTimer(now));
     if (progressed) {

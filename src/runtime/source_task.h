@@ -1,15 +1,19 @@
 #pragma once
 // SourceTask: one parallel instance of a source stage. It owns some of the table's splits
 // (assigned round-robin by the job), polls their readers in turn, builds full table rows
-// (computed columns), cuts each batch at the split's per-row watermarks (WatermarkGenerator),
+// (computed and metadata columns), cuts each batch at the per-row watermarks (WatermarkGenerator),
 // and drives its OperatorChain (the chained Calc, maybe a sink, and the output).
 //
-// Task watermark = min over its splits' watermarks (WatermarkValve), leaving out splits that
-// produced no rows for longer than the idle timeout (wall clock); when all are idle the task
-// tells downstream it is idle, and active again before its next rows. A split that ends no longer
-// counts. When every split has ended — or a drain was requested — the task advances to
-// kMaxWatermark (firing every window downstream, as Flink does at the end of a bounded source),
-// finishes its chain and emits End. Unbounded splits run until the job is drained or stopped.
+// Watermarks are kept per *stream*: a split's reader may read several independently ordered
+// streams (a Kafka consumer's partitions, SplitReader::LastPollStream()); each stream has its own
+// generator and idle clock, the split's watermark is the min over its streams (a WatermarkValve),
+// and the task watermark the min over its splits (another valve). Streams that stayed silent for
+// longer than the idle timeout (wall clock) are left out; when all are idle the task tells
+// downstream it is idle, and active again before its next rows. A split or stream that ends no
+// longer counts; a split whose streams were all taken away (rebalance) is idle. When every split
+// has ended — or a drain was requested — the task advances to kMaxWatermark (firing every window
+// downstream, as Flink does at the end of a bounded source), finishes its chain and emits End.
+// Unbounded splits run until the job is drained or stopped.
 //
 // Runs on its own thread; each SplitReader is used only from it (see source.h).
 
@@ -17,6 +21,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/operator_chain.h"
@@ -56,10 +61,17 @@ class SourceTask : public Task {
   Status Run(RunControl& control) override;
 
  private:
+  using Clock = std::chrono::steady_clock;
+  struct StreamState {
+    std::unique_ptr<WatermarkGenerator> watermarks;
+    Clock::time_point last_active;
+    int input = 0;  // in the split's stream valve
+  };
   struct SplitState {
     SourceSplitReader input;
-    std::unique_ptr<WatermarkGenerator> watermarks;
-    std::chrono::steady_clock::time_point last_active;
+    std::unique_ptr<WatermarkValve> streams_valve;
+    std::unordered_map<int64_t, StreamState> streams;
+    Clock::time_point last_active;
     bool open = false;
   };
   SourceTask() = default;
@@ -67,9 +79,13 @@ class SourceTask : public Task {
   Status Loop(RunControl& control);
   /// Polls split `index` once; sets *progressed when it produced rows or a watermark.
   Status PollSplit(size_t index, bool* progressed);
-  Status EmitRows(size_t index, Batch physical);
+  Status EmitRows(size_t index, StreamState& stream, Batch physical);
+  /// The stream `id` of split `index`, created on first sight.
+  Result<StreamState*> Stream(size_t index, int64_t id);
+  /// Forwards a change of split `index`'s stream valve to the task valve, then downstream.
+  Status ApplySplit(size_t index, const WatermarkValve::Update& update);
   Status Apply(const WatermarkValve::Update& update);
-  Status CheckIdle(std::chrono::steady_clock::time_point now);
+  Status CheckIdle(Clock::time_point now);
   Status InSplit(size_t index, const Status& status) const;
   void CloseReaders();
 

@@ -8,21 +8,23 @@ Result<std::unique_ptr<TableRowBuilder>> TableRowBuilder::Create(const TableDef&
                                                                  const EvalContext& context) {
   std::unique_ptr<TableRowBuilder> builder(new TableRowBuilder());
   builder->table_ = table.name;
-  int next_physical = 0;
-  for (const ColumnDef& column : table.columns) {
+  // Where each column sits in the produced row (physical columns, then metadata columns).
+  const std::vector<int> produced = table.SourceColumnIndices();
+  std::vector<int> position(table.columns.size(), -1);
+  for (size_t p = 0; p < produced.size(); ++p) position[produced[p]] = static_cast<int>(p);
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const ColumnDef& column = table.columns[i];
     Slot slot;
     if (column.computed) {
       slot.computed = std::make_unique<ExpressionEvaluator>(column.computed, context);
       builder->pass_through_ = false;
-    } else if (!column.metadata_key.empty() || column.is_virtual) {
-      return Status::Unsupported("table '" + table.name + "': METADATA column '" +
-                                 column.field.name + "' is not supported by this runtime yet");
     } else {
-      slot.physical = next_physical++;
+      slot.physical = position[i];
+      if (slot.physical != static_cast<int>(i)) builder->pass_through_ = false;
     }
     builder->slots_.push_back(std::move(slot));
   }
-  builder->num_physical_ = static_cast<size_t>(next_physical);
+  builder->num_physical_ = produced.size();
   return builder;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// TableRowBuilder: turns what a connector reads (the table's physical columns) into the full
-// table row the plan scans (every column in declared order): physical columns pass through
-// untouched, computed columns (`name AS expr`) are evaluated over the physical columns.
+// TableRowBuilder: turns what a connector reads (the table's physical columns, then its metadata
+// columns: TableDef::SourceColumnIndices) into the full table row the plan scans (every column in
+// declared order): physical and metadata columns pass through untouched, computed columns
+// (`name AS expr`) are evaluated over the produced row.
 //
 // One per source task, used from that task's thread only (the evaluators keep scratch state).
 
@@ -15,13 +16,12 @@ namespace sluice {
 
 class TableRowBuilder {
  public:
-  /// Unsupported for METADATA columns (no connector provides them yet).
   static Result<std::unique_ptr<TableRowBuilder>> Create(const TableDef& table,
                                                          const EvalContext& context);
   ~TableRowBuilder();
 
-  /// `physical` has the table's physical schema; the result has its full schema. Row kinds are
-  /// kept.
+  /// `physical` has the produced schema (physical + metadata columns); the result has its full
+  /// schema. Row kinds are kept.
   Result<Batch> Build(Batch physical);
 
  private:

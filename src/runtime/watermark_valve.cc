@@ -9,6 +9,12 @@ namespace sluice {
 WatermarkValve::WatermarkValve(int num_inputs)
     : inputs_(static_cast<size_t>(num_inputs), Input{kMinWatermark}), output_(kMinWatermark) {}
 
+int WatermarkValve::AddInput(Update* update) {
+  inputs_.push_back(Input{kMinWatermark});
+  *update = Recompute(/*became_active=*/output_idle_);
+  return static_cast<int>(inputs_.size()) - 1;
+}
+
 WatermarkValve::Update WatermarkValve::OnWatermark(int input, int64_t watermark) {
   Input& in = inputs_[input];
   if (in.ended) return {};

@@ -33,6 +33,11 @@ class WatermarkValve {
 
   explicit WatermarkValve(int num_inputs);
 
+  /// Adds an input (a partition newly assigned to a reader) and returns its index. It starts at
+  /// kMinWatermark and counts in the minimum at once, so the output holds still until the new
+  /// input catches up instead of racing ahead and making its rows late.
+  int AddInput(Update* update);
+
   Update OnWatermark(int input, int64_t watermark);
   /// Data arrived from `input`: an idle input becomes active again.
   Update OnData(int input);
@@ -40,6 +45,7 @@ class WatermarkValve {
   Update OnEnd(int input);
 
   bool AllEnded() const { return num_ended_ == static_cast<int>(inputs_.size()); }
+  int num_live() const { return static_cast<int>(inputs_.size()) - num_ended_; }
   bool IsIdle(int input) const { return inputs_[input].idle; }
   bool IsEnded(int input) const { return inputs_[input].ended; }
   int64_t InputWatermark(int input) const { return inputs_[input].watermark; }

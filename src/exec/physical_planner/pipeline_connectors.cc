@@ -30,6 +30,34 @@ Result<const ConnectorSpec*> ResolveConnector(const TableDef& table,
   return found;
 }
 
+Result<TableContext> MakeTableContext(std::shared_ptr<const TableDef> table,
+                                      const ConnectorSpec& connector, const SessionConfig& session,
+                                      bool sink, bool updating) {
+  const std::vector<int> columns = sink ? table->SinkColumnIndices() : table->SourceColumnIndices();
+  if (sink) {
+    for (int i : columns) {
+      const ColumnDef& column = table->columns[i];
+      if (!column.is_metadata()) continue;
+      for (const MetadataDef& def : connector.metadata) {
+        if (def.key == column.metadata_key && !def.writable) {
+          return Status::InvalidArgument(
+              "table '" + table->name + "': metadata '" + column.metadata_key + "' of connector '" +
+              std::string(connector.name) + "' can only be read; declare column '" +
+              column.field.name + "' VIRTUAL to write to this table");
+        }
+      }
+    }
+  }
+  TableContext context;
+  context.physical_schema = table->SchemaOf(columns);
+  context.metadata_keys = table->MetadataKeysOf(columns);
+  context.session = &session;
+  context.updating = updating;
+  if (!sink) context.errors = std::make_shared<SourceErrorCounters>();
+  context.table = std::move(table);
+  return context;
+}
+
 Result<PipelineConnectors> PipelineConnectors::Create(
     const PipelinePlan& plan, const SessionConfig& session, int parallelism,
     const std::vector<const ConnectorSpec*>& extra) {
@@ -51,7 +79,10 @@ Result<PipelineConnectors> PipelineConnectors::Create(
                                    std::string(entry.connector->name) +
                                    "' cannot be read from (it is a sink only)");
       }
-      TableContext context{scan->table, table.PhysicalSchema(), &session, false};
+      SLUICE_ASSIGN_OR_RETURN(TableContext context,
+                              MakeTableContext(scan->table, *entry.connector, session,
+                                               /*sink=*/false, /*updating=*/false));
+      entry.errors = context.errors;
       auto source = entry.connector->make_source(context);
       if (!source.ok()) return source.status().WithContext("table '" + table.name + "'");
       entry.source = std::move(source).value();
@@ -74,7 +105,9 @@ Result<PipelineConnectors> PipelineConnectors::Create(
       bool updating =
           sink->changelog == ChangelogMode::kUpdating ||
           (!sink->inputs.empty() && sink->inputs[0]->changelog == ChangelogMode::kUpdating);
-      TableContext context{sink->table, table.PhysicalSchema(), &session, updating};
+      SLUICE_ASSIGN_OR_RETURN(
+          TableContext context,
+          MakeTableContext(sink->table, *entry.connector, session, /*sink=*/true, updating));
       auto made = entry.connector->make_sink(context);
       if (!made.ok()) return made.status().WithContext("table '" + table.name + "'");
       entry.sink = std::move(made).value();

@@ -20,6 +20,8 @@ struct ScanSource {
   const ConnectorSpec* connector = nullptr;
   std::unique_ptr<Source> source;
   std::vector<SourceSplit> splits;
+  /// Dead letters and skipped records of this table (shared with its readers).
+  std::shared_ptr<SourceErrorCounters> errors;
 };
 
 struct SinkTarget {
@@ -42,6 +44,13 @@ class PipelineConnectors {
   std::map<const ScanNode*, ScanSource> sources;
   std::map<const SinkNode*, SinkTarget> sinks;
 };
+
+/// What a connector sees of `table` as a source (sink = false) or a sink: the columns it reads
+/// or writes and their metadata keys. For a sink, every non-VIRTUAL metadata column must be
+/// writable by the connector.
+Result<TableContext> MakeTableContext(std::shared_ptr<const TableDef> table,
+                                      const ConnectorSpec& connector, const SessionConfig& session,
+                                      bool sink, bool updating);
 
 /// The connector a table names in 'connector', searching `extra` first; a user error otherwise.
 Result<const ConnectorSpec*> ResolveConnector(const TableDef& table,

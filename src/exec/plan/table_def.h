@@ -18,9 +18,13 @@ struct ColumnDef {
   Field field;
   /// Computed column (`name AS expr`): the expression over the physical columns, else null.
   ExprPtr computed;
-  /// METADATA columns come later with Kafka; kept here so the layout is stable.
+  /// METADATA column: the connector's key ('offset', 'timestamp'), else empty.
   std::string metadata_key;
+  /// METADATA ... VIRTUAL: read by sources, never written by sinks.
   bool is_virtual = false;
+
+  bool is_metadata() const { return !metadata_key.empty(); }
+  bool is_physical() const { return !computed && metadata_key.empty(); }
 };
 
 struct WatermarkDef {
@@ -44,6 +48,17 @@ struct TableDef {
   Schema PhysicalSchema() const;
   /// For each physical column, its index in `columns`.
   std::vector<int> PhysicalColumnIndices() const;
+  /// What a source connector produces, as indices into `columns`: the physical columns, then
+  /// every metadata column, each group in declared order. Computed columns are bound over this
+  /// row.
+  std::vector<int> SourceColumnIndices() const;
+  /// What a sink connector receives: the physical columns, then the non-VIRTUAL metadata ones.
+  std::vector<int> SinkColumnIndices() const;
+  /// The columns an INSERT fills, in declared order: physical and non-VIRTUAL metadata.
+  std::vector<int> PersistedColumnIndices() const;
+  Schema SchemaOf(const std::vector<int>& indices) const;
+  /// The metadata keys of the metadata columns among `indices`, in order.
+  std::vector<std::string> MetadataKeysOf(const std::vector<int>& indices) const;
   std::string ConnectorName() const;
 };
 

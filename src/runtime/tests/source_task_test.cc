@@ -265,16 +265,98 @@ TEST(SourceTaskTest, ComputedColumnsAreEvaluatedAndCanCarryTheWatermark) {
   EXPECT_EQ(capture->watermarks, (std::vector<int64_t>{106, 206, kMaxWatermark}));
 }
 
-TEST(SourceTaskTest, MetadataColumnsAreRejectedAtCreate) {
+TEST(SourceTaskTest, MetadataColumnsComeAfterPhysicalColumnsInTheProducedRow) {
+  // Declared (offset METADATA, id, ts); the connector produces (id, ts, offset).
   auto table = std::make_shared<TableDef>();
   table->name = "events";
-  for (const Field& f : testkit::IdTsSchema().fields)
-    table->columns.push_back({f, nullptr, "", false});
   table->columns.push_back({{"offset", LogicalType::Bigint()}, nullptr, "offset", false});
-  auto chain = std::make_unique<OperatorChain>(std::vector<ChainedOperator>{},
-                                               std::make_unique<RecordingOutput>(), ChainContext{});
-  auto task = SourceTask::Create("source", table, {}, std::move(chain), {});
-  EXPECT_EQ(task.status().code(), ErrorCode::kUnsupported);
+  table->columns.push_back({{"id", LogicalType::Bigint()}, nullptr, "", false});
+  table->columns.push_back({{"ts", LogicalType::Timestamp(3)}, nullptr, "", false});
+  WatermarkDef wm;
+  wm.rowtime_column = 2;
+  wm.fixed_delay_micros = 0;
+  table->watermark = wm;
+  Schema produced;
+  produced.fields = {{"id", LogicalType::Bigint()},
+                     {"ts", LogicalType::Timestamp(3)},
+                     {"offset", LogicalType::Bigint()}};
+  BatchBuilder builder(produced);
+  builder.AppendRow({Value::Bigint(7), Value::Timestamp(1000), Value::Bigint(42)});
+  SourceHarness h;
+  std::vector<std::unique_ptr<SplitReader>> readers;
+  readers.push_back(Script({Rows(builder.Finish())}));
+  h.Build(table, std::move(readers));
+  RunControl control;
+  ASSERT_TRUE(h.task->Run(control).ok());
+  // The recording output shows column 0 of the full row: the offset.
+  EXPECT_EQ(h.output->events(), (std::vector<std::string>{"row 42", "wm 1000", "wm max", "end"}));
+}
+
+/// A reader over several streams (like a Kafka consumer's partitions): each step returns rows of
+/// one stream, or ends a stream.
+class StreamsReader : public SplitReader {
+ public:
+  struct Step {
+    int64_t stream;
+    Batch rows;  // empty with end_stream
+    bool end_stream = false;
+  };
+  StreamsReader(std::vector<int64_t> announced, std::vector<Step> steps)
+      : announced_(std::move(announced)), steps_(std::move(steps)) {}
+  bool TakeAddedStream(int64_t* stream) override {
+    if (announced_.empty()) return false;
+    *stream = announced_.back();
+    announced_.pop_back();
+    return true;
+  }
+  Result<Batch> Poll(size_t, bool* end_of_split) override {
+    if (next_ >= steps_.size()) {
+      *end_of_split = true;
+      return Batch();
+    }
+    Step& step = steps_[next_++];
+    if (step.end_stream) {
+      ended_ = step.stream;
+      return Batch();
+    }
+    last_ = step.stream;
+    return std::move(step.rows);
+  }
+  int64_t LastPollStream() const override { return last_; }
+  bool TakeEndedStream(int64_t* stream) override {
+    if (ended_ < 0) return false;
+    *stream = ended_;
+    ended_ = -1;
+    return true;
+  }
+
+ private:
+  std::vector<int64_t> announced_;
+  std::vector<Step> steps_;
+  size_t next_ = 0;
+  int64_t last_ = 0;
+  int64_t ended_ = -1;
+};
+
+TEST(SourceTaskTest, EachStreamHasItsOwnWatermarkAndEndedStreamsStopHoldingIt) {
+  SourceHarness h;
+  std::vector<StreamsReader::Step> steps;
+  steps.push_back({0, IdTsRows({{1, 100}})});
+  // Stream 1 is behind stream 0: with one watermark for the split, ts 50 would be late.
+  steps.push_back({1, IdTsRows({{2, 50}})});
+  steps.push_back({1, IdTsRows({{3, 60}})});
+  steps.push_back({0, IdTsRows({{4, 110}})});
+  steps.push_back({1, Batch(), true});  // stream 1 revoked: the split follows stream 0 alone
+  steps.push_back({0, IdTsRows({{5, 120}})});
+  std::vector<std::unique_ptr<SplitReader>> readers;
+  // Both partitions are assigned before any rows arrive.
+  readers.push_back(std::make_unique<StreamsReader>(std::vector<int64_t>{0, 1}, std::move(steps)));
+  h.Build(EventsTable(0), std::move(readers));
+  RunControl control;
+  ASSERT_TRUE(h.task->Run(control).ok());
+  EXPECT_EQ(h.output->events(),
+            (std::vector<std::string>{"row 1", "row 2", "wm 50", "row 3", "wm 60", "row 4",
+                                      "wm 110", "row 5", "wm 120", "wm max", "end"}));
 }
 
 }  // namespace

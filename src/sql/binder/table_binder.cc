@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/did_you_mean.h"
 #include "connectors/connector.h"
 #include "sql/binder/expression_binder.h"
 
@@ -20,6 +21,37 @@ std::optional<int64_t> FixedDelay(const ExprPtr& expr, int rowtime_column) {
     return expr->children[1]->literal.GetInt64();
   }
   return std::nullopt;
+}
+
+// Every METADATA column must name a key the connector offers, with that key's type.
+Status CheckMetadataColumns(const ConnectorSpec& spec, const TableDef& table,
+                            const CreateTableStmt& stmt, const SourceLocation& location) {
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const ColumnDef& column = table.columns[i];
+    if (!column.is_metadata()) continue;
+    const SourceLocation& where = stmt.columns[i].location;
+    const MetadataDef* def = nullptr;
+    std::vector<std::string> keys;
+    for (const MetadataDef& m : spec.metadata) {
+      if (m.key == column.metadata_key) def = &m;
+      keys.emplace_back(m.key);
+    }
+    if (!def) {
+      std::string known;
+      for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
+      return ErrorAt(where, ErrorCode::kBindError,
+                     "connector '" + std::string(spec.name) + "' has no metadata key '" +
+                         column.metadata_key + "'" + DidYouMeanSuffix(column.metadata_key, keys) +
+                         (known.empty() ? " (it offers none)" : " (it offers: " + known + ")"));
+    }
+    if (column.field.type != def->type) {
+      return ErrorAt(where, ErrorCode::kTypeError,
+                     "metadata column '" + column.field.name + "' ('" + column.metadata_key +
+                         "') must be declared " + def->type.ToString() + ", not " +
+                         column.field.type.ToString());
+    }
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -52,12 +84,16 @@ Result<std::shared_ptr<TableDef>> BindCreateTable(
         column.metadata_key = spec.metadata_key.empty() ? spec.name.name : spec.metadata_key;
         column.is_virtual = spec.is_virtual;
       }
-      scope_columns.push_back({column.field.name, table->name, column.field.type});
     }
     table->columns.push_back(std::move(column));
   }
-  // Computed columns see the physical columns (as in Flink, not other computed ones); their
-  // column indices refer to the physical row, which is what the source reads.
+  // Computed columns see the physical and metadata columns (as in Flink, not other computed
+  // ones); their column indices refer to the row the source connector produces: physical
+  // columns, then metadata columns.
+  for (int i : table->SourceColumnIndices()) {
+    const Field& field = table->columns[i].field;
+    scope_columns.push_back({field.name, table->name, field.type});
+  }
   Scope physical(scope_columns);
   std::vector<ScopeColumn> full_scope_columns;
   for (size_t i = 0; i < stmt.columns.size(); ++i) {
@@ -133,13 +169,7 @@ Result<std::shared_ptr<TableDef>> BindCreateTable(
   if (!spec.ok()) return AddLocation(spec.status(), location);
   Status valid = ValidateOptions(**spec, *table);
   if (!valid.ok()) return AddLocation(valid.WithContext("table '" + table->name + "'"), location);
-  for (const auto& c : table->columns) {
-    if (!c.metadata_key.empty()) {
-      return ErrorAt(
-          location, ErrorCode::kUnsupported,
-          "connector '" + connector + "' has no metadata column '" + c.metadata_key + "'");
-    }
-  }
+  SLUICE_RETURN_IF_ERROR(CheckMetadataColumns(**spec, *table, stmt, location));
   return table;
 }
 

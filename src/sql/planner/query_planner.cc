@@ -1,6 +1,7 @@
 #include "sql/planner/query_planner.h"
 
 #include "common/did_you_mean.h"
+#include "connectors/connector.h"
 #include "exec/functions/function_registry.h"
 #include "sql/binder/expression_binder.h"
 
@@ -183,6 +184,10 @@ Result<Relation> QueryPlanner::PlanNamedRelation(const QualifiedName& name,
       node->table = table;
       node->output_schema = table->FullSchema();
       node->rowtime_column = table->watermark ? table->watermark->rowtime_column : -1;
+      auto connector = FindConnector(table->ConnectorName());
+      if (ProducesChangelog(*table, connector.ok() ? *connector : nullptr)) {
+        node->changelog = ChangelogMode::kUpdating;
+      }
       scan = node;
     }
     return Relation{scan, QualifiedScope(scan->output_schema, table->name), std::nullopt};

@@ -1,5 +1,6 @@
 #include "sql/planner/script_compiler.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -127,7 +128,10 @@ class ScriptCompiler {
 
   Status AddSink(std::shared_ptr<const TableDef> table, const Relation& rel,
                  const std::vector<Identifier>& column_list, const SourceLocation& location) {
-    Schema target = table->PhysicalSchema();
+    // The query fills the persisted columns in declared order (physical and non-VIRTUAL
+    // metadata, as in Flink); the sink connector receives physical columns first.
+    const std::vector<int> persisted = table->PersistedColumnIndices();
+    Schema target = table->SchemaOf(persisted);
     const Schema& source = rel.node->output_schema;
     // Which target column each query column feeds.
     std::vector<int> mapping;
@@ -183,15 +187,23 @@ class ScriptCompiler {
         identity = false;
       }
     }
+    const std::vector<int> sink_columns = table->SinkColumnIndices();
+    std::vector<ExprPtr> sink_projections;
+    std::vector<std::string> names;
+    for (size_t i = 0; i < sink_columns.size(); ++i) {
+      size_t from =
+          std::find(persisted.begin(), persisted.end(), sink_columns[i]) - persisted.begin();
+      if (from != i) identity = false;
+      sink_projections.push_back(projections[from]);
+      names.push_back(table->columns[sink_columns[i]].field.name);
+    }
     PlanNodePtr input = rel.node;
     if (!identity) {
-      std::vector<std::string> names;
-      for (const auto& f : target.fields) names.push_back(f.name);
-      input = MakeCalc(input, nullptr, std::move(projections), std::move(names));
+      input = MakeCalc(input, nullptr, std::move(sink_projections), std::move(names));
     }
     auto sink = std::make_shared<SinkNode>();
     sink->table = table;
-    sink->output_schema = target;
+    sink->output_schema = table->SchemaOf(sink_columns);
     sink->changelog = input->changelog;
     sink->inputs.push_back(input);
     out_->plan.sinks.push_back(sink);
