@@ -67,21 +67,29 @@ for engine in $ENGINES; do
 done
 
 # --- metadata -------------------------------------------------------------------------------
-python3 - "$OUT/meta.json" "$PAR" "$RUNS" "$*" <<'PY'
+python3 - "$OUT/meta.json" "$PAR" "$RUNS" "$*" "$SLUICE" <<'PY'
 import json, os, subprocess, sys, datetime
-out, par, runs, args = sys.argv[1:5]
+out, par, runs, args, sluice = sys.argv[1:6]
 model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 def sh(*c):
     try: return subprocess.run(c, capture_output=True, text=True).stdout.strip()
     except OSError: return ""
-dirty = sh("git", "status", "--porcelain", "--untracked-files=no")
+# the engine's sources only: edits under bench/ and docs/ do not change the binary
+dirty = sh("git", "status", "--porcelain", "--", "src", "CMakeLists.txt", "CMakePresets.json")
 json.dump({"commit": sh("git", "rev-parse", "--short", "HEAD") + ("+dirty" if dirty else ""),
            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
            "cpus": os.cpu_count(), "cpu_model": model,
            "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
            "kernel": os.uname().release, "parallelism": int(par), "runs": int(runs),
            "command": "bench/run.sh " + args,
-           "java": sh("sh", "-c", "java -version 2>&1 | head -1")}, open(out, "w"), indent=1)
+           "java": sh("sh", "-c", "java -version 2>&1 | head -1"),
+           "sluice_built": datetime.datetime.fromtimestamp(os.path.getmtime(sluice), datetime.timezone.utc)
+               .strftime("%Y-%m-%d %H:%M UTC") if os.path.exists(sluice) else None,
+           "head_committed": sh("git", "log", "-1", "--format=%cd", "--date=format-local:%Y-%m-%d %H:%M UTC")},
+          open(out, "w"), indent=1)
+if os.path.exists(sluice) and os.path.getmtime(sluice) < float(sh("git", "log", "-1", "--format=%ct") or 0):
+    print("run.sh: WARNING: the sluice binary is older than HEAD's commit; rebuild it "
+          "(scripts/build.sh release) so the figures belong to the commit recorded", file=sys.stderr)
 PY
 
 # --- helpers --------------------------------------------------------------------------------

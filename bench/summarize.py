@@ -115,7 +115,8 @@ def main():
 
     if meta:
         print(f"commit {meta.get('commit')}  date {meta.get('date')}  machine {meta.get('cpus')} × "
-              f"{meta.get('cpu_model')}  parallelism {meta.get('parallelism')}  runs {meta.get('runs')}")
+              f"{meta.get('cpu_model')}  parallelism {meta.get('parallelism')}  runs {meta.get('runs')}  "
+              f"sluice built {meta.get('sluice_built')}")
         print()
     print("| pipeline | engine | N | wall s | CPU s | ev/s wall | ev/CPU-s | steady ev/s wall | "
           "steady ev/CPU-s | peak RSS MiB | others | sluice/Flink CPU (steady) | sluice/Flink wall (steady) |")

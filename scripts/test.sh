@@ -2,6 +2,7 @@
 # Installs what is needed, builds, and runs every test: unit tests (GoogleTest), SQL behaviour
 # tests (test/sql at parallelism 1 and 4), end-to-end tests (pytest, real binary, DuckDB oracle),
 # then the unit and SQL tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The end-to-end tests run against a real Kafka broker and schema registry (scripts/services.sh).
 # Set SLUICE_SKIP_SANITIZERS=1 to skip the sanitizer pass.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +17,24 @@ find src test bench -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run -
 echo "== build (release)"
 bash scripts/build.sh release
 
+# Kafka and the schema registry (scripts/services.sh), for the end-to-end tests and the unit tests
+# that talk to a real registry. Stop afterwards only what this run started: services that were
+# already up belong to someone else (a developer's session, another run).
+started_services=()
+for service in kafka registry; do
+  bash scripts/services.sh status "$service" >/dev/null 2>&1 || started_services+=("$service")
+done
+stop_started_services() {
+  if ((${#started_services[@]})); then
+    bash scripts/services.sh down "${started_services[@]}" || true
+    started_services=()
+  fi
+}
+trap stop_started_services EXIT
+bash scripts/services.sh up kafka registry
+# With this set, tests that need the registry fail instead of skipping when it does not answer.
+export SLUICE_TEST_SCHEMA_REGISTRY="http://127.0.0.1:8085/apis/ccompat/v7"
+
 echo "== unit and SQL tests (release)"
 ctest --preset release -j"$jobs" --timeout 300
 
@@ -28,4 +47,5 @@ if [ "${SLUICE_SKIP_SANITIZERS:-0}" != "1" ]; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --preset asan -j"$jobs" --timeout 600
 fi
+stop_started_services
 echo "== all tests passed"

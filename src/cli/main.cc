@@ -36,6 +36,58 @@ int main(int argc, char** argv) {
   query->add_option("database", database, "DuckDB file written by a duckdb sink")->required();
   query->add_option("sql", sql, "SQL to run")->required();
 
+  sluice::cli::ProduceFlags produce_flags;
+  auto* produce = app.add_subcommand(
+      "produce", "send generated order events to a Kafka topic (test data, load, oracles)");
+  {
+    auto& f = produce_flags;
+    produce->add_option("-t,--topic", f.topic, "topic to write")->required();
+    produce->add_option("-b,--bootstrap", f.bootstrap, "Kafka bootstrap servers")
+        ->capture_default_str();
+    produce->add_option("--format", f.format, "value format: json or avro-confluent")
+        ->capture_default_str();
+    produce->add_option("--registry", f.registry, "schema registry URL (avro-confluent)")
+        ->capture_default_str();
+    auto* count = produce->add_option("-n,--count", f.count, "events to send (default: no limit)")
+                      ->check(CLI::NonNegativeNumber);
+    produce->add_option("-d,--duration", f.duration, "stop after this long: '30s', '5 min'")
+        ->excludes(count);
+    produce->add_option("-r,--rate", f.rate, "events per second, or 'unlimited'")
+        ->capture_default_str();
+    produce
+        ->add_option("-p,--partitions", f.partitions,
+                     "create the topic with this many partitions if it does not exist")
+        ->check(CLI::Range(1, 100000));
+    produce->add_option("--replication-factor", f.replication_factor,
+                        "for a created topic (default: the broker's)");
+    produce->add_option("--seed", f.seed, "generator seed (orders.seed)")->capture_default_str();
+    produce
+        ->add_option("--start-time", f.start_time,
+                     "event time of event 0, UTC, or 'now' (orders.start-time)")
+        ->capture_default_str();
+    produce
+        ->add_option("--event-rate", f.event_rate,
+                     "events per second of event time (orders.events-per-second-of-event-time)")
+        ->capture_default_str();
+    produce
+        ->add_option("--out-of-order", f.out_of_order,
+                     "move timestamps back by up to this (orders.max-out-of-orderness)")
+        ->capture_default_str();
+    produce->add_option("--late-ratio", f.late_ratio, "share of late events (orders.late-ratio)")
+        ->capture_default_str();
+    produce->add_option("--late-by", f.late_by, "how late they are (orders.late-by)")
+        ->capture_default_str();
+    produce->add_option("--customers", f.customers, "distinct customers (orders.customers)")
+        ->capture_default_str();
+    produce->add_option("--statuses", f.statuses,
+                        "statuses with weights (orders.statuses), e.g. 'paid:1,cancelled:1'");
+    produce->add_option("--raw-path", f.raw_path,
+                        "also write every event sent as a JSON line to this file");
+    produce->add_option("-X,--property", f.properties, "librdkafka property KEY=VALUE");
+    produce->add_flag("-q,--quiet", f.quiet, "no progress on stderr");
+    produce->add_flag("-v,--verbose", f.verbose, "print librdkafka's log");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -46,5 +98,6 @@ int main(int argc, char** argv) {
   if (*validate) return sluice::cli::ValidateCommand(validate_file);
   if (*explain) return sluice::cli::ExplainCommand(run_flags);
   if (*query) return sluice::cli::QueryCommand(database, sql);
+  if (*produce) return sluice::cli::ProduceCommand(produce_flags);
   return 2;
 }

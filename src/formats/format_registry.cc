@@ -1,12 +1,18 @@
 #include "common/did_you_mean.h"
+#include "formats/avro/avro_format.h"
+#include "formats/avro_confluent/avro_confluent_format.h"
 #include "formats/csv/csv_format.h"
+#include "formats/debezium_json/debezium_json_format.h"
 #include "formats/format.h"
 #include "formats/json/json_format.h"
+#include "formats/raw/raw_format.h"
 
 namespace sluice {
 
 const std::vector<const FormatSpec*>& AllFormats() {
-  static const std::vector<const FormatSpec*> kFormats = {&kJsonFormat, &kCsvFormat};
+  static const std::vector<const FormatSpec*> kFormats = {&kJsonFormat, &kCsvFormat,
+                                                          &kRawFormat,  &kDebeziumJsonFormat,
+                                                          &kAvroFormat, &kAvroConfluentFormat};
   return kFormats;
 }
 

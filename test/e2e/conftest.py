@@ -35,3 +35,24 @@ class Sluice:
 def sluice(tmp_path):
     (tmp_path / "out").mkdir()
     return Sluice(tmp_path)
+
+
+class KafkaServices:
+    """The peers started by scripts/services.sh: a Kafka broker and a Confluent-compatible
+    schema registry (Apicurio)."""
+    bootstrap = "127.0.0.1:9092"
+    registry_url = "http://127.0.0.1:8085/apis/ccompat/v7"
+
+
+@pytest.fixture(scope="session")
+def kafka_services():
+    """Starts Kafka and the schema registry once per session (a no-op when they already run) and
+    leaves them running at the end: scripts/test.sh stops what it started. Helpers for topics,
+    records, schemas and offsets are in kafka_env.py."""
+    script = ROOT / "scripts" / "services.sh"
+    proc = subprocess.run(["bash", str(script), "up", "kafka", "registry"],
+                          capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        pytest.fail(f"{script} up failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}",
+                    pytrace=False)
+    return KafkaServices()

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+
+#include "connectors/dead_letter/dead_letter_writer.h"
 
 namespace sluice {
 
@@ -35,11 +38,13 @@ size_t CountNewlines(const char* begin, const char* end) {
 
 class FileSplitReader final : public SplitReader {
  public:
-  FileSplitReader(std::string path, std::unique_ptr<RecordDecoder> decoder, size_t block_size)
+  FileSplitReader(std::string path, std::unique_ptr<RecordDecoder> decoder, size_t block_size,
+                  FileReaderErrors errors)
       : path_(std::move(path)),
         name_(fs::path(path_).filename().string()),
         decoder_(std::move(decoder)),
-        block_size_(std::max<size_t>(block_size, 64)) {}
+        block_size_(std::max<size_t>(block_size, 64)),
+        errors_(std::move(errors)) {}
 
   ~FileSplitReader() override {
     if (file_) std::fclose(file_);
@@ -61,16 +66,23 @@ class FileSplitReader final : public SplitReader {
       records_.clear();
       size_t used = decoder_->SplitRecords(rest, eof_, max_rows - rows, &records_);
       if (!records_.empty()) {
-        DecodeResult result;
-        Status status = decoder_->Decode({records_, block_, /*padded=*/true}, &batch, &result);
-        skipped_ += result.skipped.size();
-        if (!status.ok()) {
-          const char* bad = records_[result.consumed].data();
-          size_t line = 1 + line_ + CountNewlines(rest.data(), bad);
-          pos_ += bad - rest.data();  // Position() points at the bad record
-          return status.WithContext(name_ + " line " + std::to_string(line));
+        std::span<const std::string_view> pending(records_);
+        while (!pending.empty()) {
+          DecodeResult result;
+          Status status = decoder_->Decode({pending, block_, /*padded=*/true}, &batch, &result);
+          rows += result.rows;
+          skipped_ += result.skipped.size();
+          if (errors_.counters) errors_.counters->skipped += result.skipped.size();
+          if (status.ok()) break;
+          if (status.code() != ErrorCode::kDecodeError || !errors_.dead_letters) {
+            const char* bad = pending[result.consumed].data();
+            size_t line = 1 + line_ + CountNewlines(rest.data(), bad);
+            pos_ += bad - rest.data();  // Position() points at the bad record
+            return status.WithContext(name_ + " line " + std::to_string(line));
+          }
+          SLUICE_RETURN_IF_ERROR(DeadLetter(rest, pending[result.consumed], status));
+          pending = pending.subspan(result.consumed + 1);
         }
-        rows += result.rows;
         line_ += CountNewlines(rest.data(), rest.data() + used);
         pos_ += used;
         continue;
@@ -79,6 +91,7 @@ class FileSplitReader final : public SplitReader {
       pos_ += used;  // blank lines
       if (eof_) {
         *end_of_split = true;
+        if (errors_.dead_letters) SLUICE_RETURN_IF_ERROR(errors_.dead_letters->Flush());
         break;
       }
       SLUICE_RETURN_IF_ERROR(ReadBlock());
@@ -92,6 +105,7 @@ class FileSplitReader final : public SplitReader {
   Status Close() override {
     if (file_) std::fclose(file_);
     file_ = nullptr;
+    if (errors_.dead_letters) return errors_.dead_letters->Flush();
     return Status::OK();
   }
 
@@ -99,6 +113,26 @@ class FileSplitReader final : public SplitReader {
   size_t skipped() const { return skipped_; }
 
  private:
+  // Sends the undecodable `record` (a view into `rest`, the unconsumed part of the block) to the
+  // dead-letter queue.
+  Status DeadLetter(std::string_view rest, std::string_view record, const Status& why) {
+    sluice::DeadLetter letter;
+    letter.value = record;
+    letter.table = errors_.table;
+    letter.source = path_;
+    letter.offset = static_cast<int64_t>(1 + line_ + CountNewlines(rest.data(), record.data()));
+    letter.error = why.message();
+    letter.timestamp_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+    Status written = errors_.dead_letters->Write(letter);
+    if (!written.ok()) {
+      return written.WithContext(name_ + " line " + std::to_string(letter.offset));
+    }
+    if (errors_.counters) ++errors_.counters->dead_letters;
+    return Status::OK();
+  }
+
   // Starts a new block with the unconsumed tail of the current one, then fills it from the file.
   // The old block lives on in the batches that point into it.
   Status ReadBlock() {
@@ -133,6 +167,7 @@ class FileSplitReader final : public SplitReader {
   uint64_t line_ = 0;          // newlines before block_offset_ + pos_
   bool eof_ = false;
   size_t skipped_ = 0;
+  FileReaderErrors errors_;
   std::vector<std::string_view> records_;
 };
 
@@ -145,9 +180,10 @@ bool IsHidden(const fs::path& p) {
 
 Result<std::unique_ptr<SplitReader>> MakeFileSplitReader(std::string path,
                                                          std::unique_ptr<RecordDecoder> decoder,
-                                                         size_t block_size) {
-  return std::unique_ptr<SplitReader>(
-      std::make_unique<FileSplitReader>(std::move(path), std::move(decoder), block_size));
+                                                         size_t block_size,
+                                                         FileReaderErrors errors) {
+  return std::unique_ptr<SplitReader>(std::make_unique<FileSplitReader>(
+      std::move(path), std::move(decoder), block_size, std::move(errors)));
 }
 
 Result<std::vector<SourceSplit>> FileSource::ListSplits(int parallelism) {
@@ -178,8 +214,12 @@ Result<std::unique_ptr<SplitReader>> FileSource::CreateReader(const SourceSplit&
     return Status::Internal("filesystem: split " + split.id + " was not listed by this source");
   }
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<RecordDecoder> decoder,
-                          format_->make_decoder(schema_, options_));
-  return MakeFileSplitReader(files_[split.index], std::move(decoder));
+                          format_->make_decoder(context_.physical_schema, context_.table->options));
+  FileReaderErrors errors;
+  errors.table = context_.table->name;
+  SLUICE_ASSIGN_OR_RETURN(errors.dead_letters, MakeDeadLetterWriter(context_));
+  errors.counters = context_.errors;
+  return MakeFileSplitReader(files_[split.index], std::move(decoder), 4 << 20, std::move(errors));
 }
 
 }  // namespace sluice

@@ -1,5 +1,6 @@
 #include "connectors/filesystem/filesystem_connector.h"
 
+#include "connectors/dead_letter/dead_letter_writer.h"
 #include "connectors/filesystem/file_sink.h"
 #include "connectors/filesystem/file_source.h"
 #include "connectors/filesystem/memory_size.h"
@@ -38,9 +39,20 @@ Result<std::unique_ptr<Source>> MakeFileSource(const TableContext& context) {
     SLUICE_RETURN_IF_ERROR(DurationOption(reader, "source.monitor-interval", "").status());
   }
   // Checks the format options now; each reader makes its own decoder.
-  SLUICE_RETURN_IF_ERROR(format->make_decoder(context.physical_schema, options).status());
-  return std::unique_ptr<Source>(
-      std::make_unique<FileSource>(path, format, context.physical_schema, options));
+  SLUICE_ASSIGN_OR_RETURN(auto decoder, format->make_decoder(context.physical_schema, options));
+  if (format->framed_by_transport) {
+    // Formats of message transports (avro, raw) cannot find records in a file; debezium-json
+    // frames JSON lines and may be read.
+    std::vector<std::string_view> records;
+    if (decoder->SplitRecords("{}\n", /*at_end=*/true, 1, &records) == 0) {
+      return Status::Unsupported("table '" + context.table->name + "' (filesystem): format '" +
+                                 std::string(format->name) +
+                                 "' is framed by a message transport (one Kafka message per "
+                                 "record) and cannot read files");
+    }
+  }
+  SLUICE_RETURN_IF_ERROR(CheckDeadLetterOptions(options));
+  return std::unique_ptr<Source>(std::make_unique<FileSource>(path, format, context));
 }
 
 Result<std::unique_ptr<Sink>> MakeFileSink(const TableContext& context) {
@@ -55,6 +67,11 @@ Result<std::unique_ptr<Sink>> MakeFileSink(const TableContext& context) {
   FileSinkConfig config;
   SLUICE_ASSIGN_OR_RETURN(config.directory, TablePath(reader));
   SLUICE_ASSIGN_OR_RETURN(config.format, TableFormat(reader));
+  if (config.format->framed_by_transport) {
+    return Status::Unsupported("table '" + context.table->name + "' (filesystem): format '" +
+                               std::string(config.format->name) +
+                               "' is framed by a message transport and cannot write files");
+  }
   config.schema = context.physical_schema;
   config.options = options;
   auto size = ParseMemorySize(reader.String("sink.rolling-policy.file-size", "128MB"));
@@ -84,6 +101,9 @@ const ConnectorSpec kFilesystemConnector = {
             {"path", "", "File or directory to read; directory to write.", true},
             {"format", "", "Record format: json or csv.", true},
             {"source.monitor-interval", "", "Accepted; directories are read once."},
+            {"dead-letter.path", "",
+             "Source: write undecodable records as JSON lines to this file or directory."},
+            {"dead-letter.topic", "", "Source: send undecodable records to this Kafka topic."},
             {"sink.rolling-policy.file-size", "128MB", "Roll part files at this size."},
             {"sink.rolling-policy.rollover-interval", "30 min", "Roll part files open this long."},
             {"sink.rolling-policy.check-interval", "1 min", "Accepted; checked on every write."},
