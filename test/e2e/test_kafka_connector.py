@@ -200,6 +200,45 @@ INSERT INTO dst SELECT id, `topic`, `partition`, `offset`, ts, ts_type, epoch FR
         assert epoch_millis(row["ts"]) == record.timestamp
 
 
+# ---- startup and bounded modes (the broker's time index; the mock cluster has none) ----------
+
+def test_timestamp_and_specific_offset_start_and_end(sluice, kafka_services):
+    """Replaying history (Kappa): start at a time or at offsets, end at a time or at offsets."""
+    topic = kafka_env.create_topic(BOOTSTRAP, kafka_env.unique_name("kc-modes"), partitions=2)
+    base = 1772366400000
+    records = [(None, json.dumps({"id": i}).encode(), i % 2, base + i * 1000) for i in range(40)]
+    acked = kafka_env.produce(BOOTSTRAP, topic, records)
+
+    def run(name, options):
+        sql = kafka_table("src", topic, "  id BIGINT", ",\n  'format' = 'json'" + options) + f"""
+CREATE TABLE dst (id BIGINT) WITH ('connector' = 'filesystem', 'path' = 'out/{name}',
+                                   'format' = 'json');
+INSERT INTO dst SELECT id FROM src;
+"""
+        (sluice.workdir / f"{name}.sql").write_text(sql)
+        sluice.run("run", f"{name}.sql", timeout=120)
+        return sorted(r["id"] for r in read_json_rows(sluice.workdir / "out" / name))
+
+    # From the first record at or after t(10) to the first at or after t(30), exclusive.
+    got = run("by_time", f""",
+  'scan.startup.mode' = 'timestamp',
+  'scan.startup.timestamp-millis' = '{base + 10_000}',
+  'scan.bounded.mode' = 'timestamp',
+  'scan.bounded.timestamp-millis' = '{base + 30_000}'""")
+    assert got == list(range(10, 30))
+
+    # Partition 0 from offset 3, partition 1 from offset 5; both up to offset 15.
+    offsets = {i: acked[i] for i in range(len(records))}
+    got = run("by_offset", """,
+  'scan.startup.mode' = 'specific-offsets',
+  'scan.startup.specific-offsets' = 'partition:0,offset:3;partition:1,offset:5',
+  'scan.bounded.mode' = 'specific-offsets',
+  'scan.bounded.specific-offsets' = 'partition:0,offset:15;partition:1,offset:15'""")
+    want = sorted(i for i, (p, o) in offsets.items()
+                  if (p == 0 and 3 <= o < 15) or (p == 1 and 5 <= o < 15))
+    assert got == want and len(want) == 22
+
+
 # ---- kafka sink -------------------------------------------------------------------------------
 
 def test_kafka_sink_round_trip(sluice, kafka_services):
@@ -355,11 +394,24 @@ def wait_until(condition, timeout, what):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def group_members(group):
+    """Members of a stable consumer group with partitions assigned, else 0."""
+    from confluent_kafka import ConsumerGroupState
+    from confluent_kafka.admin import AdminClient
+    admin = AdminClient({"bootstrap.servers": BOOTSTRAP})
+    try:
+        description = admin.describe_consumer_groups([group], request_timeout=5)[group].result()
+    except Exception:  # noqa: BLE001 - not created yet
+        return 0
+    if description.state != ConsumerGroupState.STABLE:
+        return 0
+    return sum(1 for m in description.members
+               if m.assignment and m.assignment.topic_partitions)
+
+
 def test_two_processes_split_a_group_and_the_survivor_takes_over(tmp_path, kafka_services):
     topic = kafka_env.create_topic(BOOTSTRAP, kafka_env.unique_name("kc-group"), partitions=6)
     group = kafka_env.unique_name("kc-group")
-    first = [(f"k{i}".encode(), json.dumps({"id": i}).encode()) for i in range(3000)]
-    kafka_env.produce(BOOTSTRAP, topic, first)
     source = kafka_table("src", topic, "  id BIGINT, `partition` INT METADATA VIRTUAL", f""",
   'properties.group.id' = '{group}',
   'properties.auto.offset.reset' = 'earliest',
@@ -368,6 +420,11 @@ def test_two_processes_split_a_group_and_the_survivor_takes_over(tmp_path, kafka
     a = start_sluice(tmp_path, "a", GROUP_PIPELINE.format(source=source, out="out-a"))
     b = start_sluice(tmp_path, "b", GROUP_PIPELINE.format(source=source, out="out-b"))
     try:
+        # Records are produced once both processes (two readers each) are in the group, so that
+        # each one reads its share.
+        wait_until(lambda: group_members(group) == 4, 60, "four consumers in the group")
+        first = [(f"k{i}".encode(), json.dumps({"id": i}).encode()) for i in range(3000)]
+        kafka_env.produce(BOOTSTRAP, topic, first)
         ends = kafka_env.end_offsets(BOOTSTRAP, topic)
 
         def committed_all(targets):

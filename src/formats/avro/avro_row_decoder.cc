@@ -71,23 +71,6 @@ int ValueNode(const AvroSchema& schema, int index) {
   return -1;
 }
 
-// 0 millis, 1 micros, 2 nanos; -1 when the logical type is not a timestamp.
-int TimestampUnit(AvroLogicalType logical) {
-  switch (logical) {
-    case AvroLogicalType::kTimestampMillis:
-    case AvroLogicalType::kLocalTimestampMillis:
-      return 0;
-    case AvroLogicalType::kTimestampMicros:
-    case AvroLogicalType::kLocalTimestampMicros:
-      return 1;
-    case AvroLogicalType::kTimestampNanos:
-    case AvroLogicalType::kLocalTimestampNanos:
-      return 2;
-    default:
-      return -1;
-  }
-}
-
 }  // namespace
 
 // ---- compiling ---------------------------------------------------------------------------------
@@ -330,8 +313,8 @@ Status AvroProgramCompiler::EmitValue(const AvroSchema& s, int node, int column,
     case TypeId::kTimestamp:
     case TypeId::kTimestampLtz:
       if (w == AvroType::kLong) {
-        int unit = TimestampUnit(n.logical);
-        if (unit < 0 && h) unit = TimestampUnit(h->logical);
+        int unit = AvroTimestampUnit(n.logical);
+        if (unit < 0 && h) unit = AvroTimestampUnit(h->logical);
         if (unit < 0) unit = type.precision <= 3 ? 0 : 1;
         step.arg2 = unit;
         uint32_t factor = 1;

@@ -41,22 +41,6 @@ struct Candidate {
   int cost;
 };
 
-int TimestampUnitOf(AvroLogicalType logical) {
-  switch (logical) {
-    case AvroLogicalType::kTimestampMillis:
-    case AvroLogicalType::kLocalTimestampMillis:
-      return 0;
-    case AvroLogicalType::kTimestampMicros:
-    case AvroLogicalType::kLocalTimestampMicros:
-      return 1;
-    case AvroLogicalType::kTimestampNanos:
-    case AvroLogicalType::kLocalTimestampNanos:
-      return 2;
-    default:
-      return -1;
-  }
-}
-
 // How a column of `type` is written as `node` (not a union), and how natural that is.
 std::optional<Candidate> CandidateFor(const LogicalType& type, const AvroNode& node) {
   const AvroType t = node.type;
@@ -98,7 +82,7 @@ std::optional<Candidate> CandidateFor(const LogicalType& type, const AvroNode& n
     case TypeId::kTimestamp:
     case TypeId::kTimestampLtz:
       if (t == AvroType::kLong) {
-        return Candidate{kWTimestamp, TimestampUnitOf(node.logical) >= 0 ? 0 : 1};
+        return Candidate{kWTimestamp, AvroTimestampUnit(node.logical) >= 0 ? 0 : 1};
       }
       break;
     case TypeId::kDate:
@@ -213,7 +197,7 @@ Result<std::unique_ptr<AvroRowWriter>> AvroRowWriter::Make(const AvroSchema& wri
         out->symbols_.push_back(node.symbols);
         break;
       case kWTimestamp: {
-        int unit = TimestampUnitOf(node.logical);
+        int unit = AvroTimestampUnit(node.logical);
         if (unit < 0) unit = type.precision <= 3 ? 0 : 1;
         step.arg = unit;
         break;

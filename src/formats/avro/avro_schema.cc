@@ -670,4 +670,20 @@ Result<AvroSchema> AvroSchemaFromTable(const Schema& schema, bool legacy_timesta
   return out;
 }
 
+int AvroTimestampUnit(AvroLogicalType type) {
+  switch (type) {
+    case AvroLogicalType::kTimestampMillis:
+    case AvroLogicalType::kLocalTimestampMillis:
+      return 0;
+    case AvroLogicalType::kTimestampMicros:
+    case AvroLogicalType::kLocalTimestampMicros:
+      return 1;
+    case AvroLogicalType::kTimestampNanos:
+    case AvroLogicalType::kLocalTimestampNanos:
+      return 2;
+    default:
+      return -1;
+  }
+}
+
 }  // namespace sluice

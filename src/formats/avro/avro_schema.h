@@ -54,6 +54,9 @@ enum class AvroLogicalType : uint8_t {
 std::string_view AvroTypeName(AvroType type);
 /// "timestamp-millis", or "" for kNone.
 std::string_view AvroLogicalTypeName(AvroLogicalType type);
+/// The unit of a timestamp logical type (local or not): 0 millis, 1 micros, 2 nanos; -1 when it
+/// is not a timestamp.
+int AvroTimestampUnit(AvroLogicalType type);
 
 struct AvroField {
   std::string name;
