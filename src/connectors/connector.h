@@ -65,7 +65,11 @@ struct ConnectorSpec {
   Result<std::unique_ptr<Sink>> (*make_sink)(const TableContext& context) = nullptr;
   /// Metadata keys the connector offers; empty when it has none.
   std::vector<MetadataDef> metadata;
-  /// Its sources emit a changelog (+I/-U/+U/-D) whatever the format: upsert-kafka.
+  /// Its sources emit an upsert changelog whatever the format (upsert-kafka): +U rows carrying
+  /// the full new row of their key (no -U before them; maybe the key's first row) and -D rows
+  /// that may carry only the key columns. Such a table needs a PRIMARY KEY (a bind error
+  /// otherwise), and the planner reads it through a ChangelogNormalize keyed by that key, which
+  /// turns the upsert stream into a proper changelog (+I/-U/+U/-D with full rows).
   bool changelog_source = false;
 };
 

@@ -140,6 +140,7 @@ class ScriptedReader : public SplitReader {
       if (!s.ok()) return s.WithContext("line " + std::to_string(step.line));
     }
     batch.set_num_rows(1);
+    if (step.kind) batch.set_row_kinds({*step.kind});
     return batch;
   }
 
@@ -213,6 +214,14 @@ const ConnectorSpec kScriptedConnector{"scripted",
                                        {},
                                        &MakeScriptedSource,
                                        nullptr};
+const ConnectorSpec kScriptedUpsertConnector{
+    "scripted-upsert",
+    "scripted rows of an upsert source (+U / -D by PRIMARY KEY, as upsert-kafka)",
+    {},
+    &MakeScriptedSource,
+    nullptr,
+    {},
+    /*changelog_source=*/true};
 const ConnectorSpec kCollectConnector{
     "collect", "collects rows for a SQL test", {}, nullptr, &MakeCollectSink};
 

@@ -164,7 +164,20 @@ class Runner {
             s.is_watermark = true;
             s.watermark = *ts;
           } else {
-            s.values = SplitValues(l);
+            // An optional row kind first: "+I", "-U", "+U" or "-D", then the values.
+            std::string values = l.substr(b);
+            static const std::pair<const char*, RowKind> kKinds[] = {{"+I", RowKind::kInsert},
+                                                                     {"-U", RowKind::kUpdateBefore},
+                                                                     {"+U", RowKind::kUpdateAfter},
+                                                                     {"-D", RowKind::kDelete}};
+            for (const auto& [name, kind] : kKinds) {
+              if (values.compare(0, 2, name) == 0 && values.size() > 2 &&
+                  (values[2] == ' ' || values[2] == '\t')) {
+                s.kind = kind;
+                values = values.substr(3);
+              }
+            }
+            s.values = SplitValues(values);
           }
           script.push_back(std::move(s));
         }
@@ -208,8 +221,8 @@ class Runner {
   Result<sql::CompiledScript> Compile(const std::string& sql) {
     SessionConfig session;
     session.Set("parallelism.default", std::to_string(parallelism_));
-    auto compiled =
-        sql::CompileScript(Script(sql), session, {&kScriptedConnector, &kCollectConnector});
+    auto compiled = sql::CompileScript(
+        Script(sql), session, {&kScriptedConnector, &kScriptedUpsertConnector, &kCollectConnector});
     if (!compiled.ok()) return compiled.status();
     // Results go to the collecting sink.
     for (auto& sink : compiled->plan.sinks) {
@@ -223,7 +236,7 @@ class Runner {
   // Runs the job to its end; returns the number of late rows it counted.
   Result<uint64_t> RunJob(sql::CompiledScript& compiled) {
     JobOptions options;
-    options.extra_connectors = {&kScriptedConnector, &kCollectConnector};
+    options.extra_connectors = {&kScriptedConnector, &kScriptedUpsertConnector, &kCollectConnector};
     auto job = Job::Create(compiled.plan, compiled.session, options);
     if (!job.ok()) return job.status();
     SLUICE_RETURN_IF_ERROR((*job)->Run());

@@ -5,7 +5,8 @@
 //   statement ok            SQL until a blank line; DDL/SET accumulate for later queries
 //   statement error         SQL, then '----', then text the error message must contain
 //   input <table>           rows (comma-separated values, 'quoted' strings, NULL) and
-//                           'watermark <timestamp>' lines, in stream order, until a blank line
+//                           'watermark <timestamp>' lines, in stream order, until a blank line;
+//                           a row may start with its kind: '+U 1, 10', '-D 1, NULL' (else +I)
 //   query [rowsort|final]   a SELECT, '----', expected rows until a blank line:
 //                             rowsort  every changelog row ("+I[...]", "-U[...]"), order ignored
 //                             final    the materialized result (updates applied), order ignored

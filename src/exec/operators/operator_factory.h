@@ -1,6 +1,7 @@
 #pragma once
-// CreateOperator: the operator for a Calc, WindowAggregate or GroupAggregate plan node (the
-// physical planner's entry point into this folder; Scan, Union and Sink belong to the runtime).
+// CreateOperator: the operator for a Calc, WindowAggregate, GroupAggregate or ChangelogNormalize
+// plan node (the physical planner's entry point into this folder; Scan, Union and Sink belong to
+// the runtime).
 // Each call returns a fresh instance with its own state, one per parallel slot.
 
 #include <memory>
@@ -11,8 +12,8 @@
 namespace sluice {
 
 /// Checks the node (window sizes, aggregate types against the output schema) and builds the
-/// operator: CalcOperator, SlicingWindowOperator (TUMBLE/HOP/CUMULATE), SessionWindowOperator
-/// or GroupAggregateOperator. Other kinds are an Internal error.
+/// operator: CalcOperator, SlicingWindowOperator (TUMBLE/HOP/CUMULATE), SessionWindowOperator,
+/// GroupAggregateOperator or ChangelogNormalizeOperator. Other kinds are an Internal error.
 Result<std::unique_ptr<Operator>> CreateOperator(const PlanNode& node);
 
 }  // namespace sluice

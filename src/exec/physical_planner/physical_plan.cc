@@ -39,6 +39,8 @@ std::string ChainName(const PlanNode& node) {
       return "Calc";
     case PlanKind::kGroupAggregate:
       return "GroupAggregate";
+    case PlanKind::kChangelogNormalize:
+      return "ChangelogNormalize";
     case PlanKind::kUnion:
       return "Union";
   }
@@ -56,6 +58,7 @@ std::string NodeState(const PlanNode& node) {
     const auto& group = static_cast<const GroupAggregateNode&>(node);
     return group.group_keys.empty() ? "one global accumulator" : "accumulators per key";
   }
+  if (node.kind == PlanKind::kChangelogNormalize) return "last row per primary key";
   return "";
 }
 

@@ -40,7 +40,8 @@ struct Stage {
   const ScanNode* source = nullptr;
   /// Splits of the source (source stages only): parallelism = max(1, min(parallelism, splits)).
   int source_splits = 0;
-  /// Operators chained in this stage, in data order (Calc, WindowAggregate, GroupAggregate).
+  /// Operators chained in this stage, in data order (Calc, WindowAggregate, GroupAggregate,
+  /// ChangelogNormalize).
   std::vector<const PlanNode*> operators;
   /// The sink written at the end of the chain, if the chain ends in one.
   const SinkNode* sink = nullptr;

@@ -10,12 +10,16 @@ namespace sluice {
 namespace {
 
 bool IsKeyed(const PlanNode& node) {
-  return node.kind == PlanKind::kWindowAggregate || node.kind == PlanKind::kGroupAggregate;
+  return node.kind == PlanKind::kWindowAggregate || node.kind == PlanKind::kGroupAggregate ||
+         node.kind == PlanKind::kChangelogNormalize;
 }
 
 const std::vector<int>& GroupKeys(const PlanNode& node) {
   if (node.kind == PlanKind::kWindowAggregate) {
     return static_cast<const WindowAggregateNode&>(node).group_keys;
+  }
+  if (node.kind == PlanKind::kChangelogNormalize) {
+    return static_cast<const ChangelogNormalizeNode&>(node).keys;
   }
   return static_cast<const GroupAggregateNode&>(node).group_keys;
 }
@@ -151,7 +155,8 @@ class StagePlanner {
         break;
       }
       case PlanKind::kWindowAggregate:
-      case PlanKind::kGroupAggregate: {
+      case PlanKind::kGroupAggregate:
+      case PlanKind::kChangelogNormalize: {
         int parallelism = GroupKeys(*node).empty() ? 1 : parallelism_;
         SLUICE_ASSIGN_OR_RETURN(stage, NewStageBehindExchange(node, parallelism));
         plan_.stages[stage].operators.push_back(node);

@@ -3,8 +3,9 @@
 //
 // Rules (as Flink's operator chaining):
 //   * a scan starts a source stage: parallelism = max(1, min(parallelism, splits));
-//   * a keyed operator (WindowAggregate, GroupAggregate) starts a stage behind a hash exchange
-//     on its group keys; without keys it is a single-instance stage behind a global exchange;
+//   * a keyed operator (WindowAggregate, GroupAggregate, ChangelogNormalize) starts a stage
+//     behind a hash exchange on its group keys (ChangelogNormalize: the primary key); without
+//     keys it is a single-instance stage behind a global exchange;
 //   * a Calc is chained into its input's stage, and a sink too when the sink supports that many
 //     writers — unless the input is a Union or has several consumers (a node shared by the
 //     INSERTs of a statement set fans out to a new stage per consumer);

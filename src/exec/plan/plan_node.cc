@@ -120,6 +120,10 @@ std::string GroupAggregateNode::Describe() const {
          ", aggs=" + Aggregates(aggregates, InputSchema(*this)) + ")";
 }
 
+std::string ChangelogNormalizeNode::Describe() const {
+  return "ChangelogNormalize(key=" + Columns(keys, InputSchema(*this)) + ")";
+}
+
 std::string UnionNode::Describe() const {
   return "Union(inputs=" + std::to_string(inputs.size()) + ")";
 }

@@ -5,6 +5,7 @@
 //
 // Column layout conventions (operators rely on them):
 //   Scan              the table's columns in declared order (physical and computed)
+//   ChangelogNormalize the input's layout (the scan of an upsert source)
 //   Calc              projections, in order (rows failing the filter are removed first)
 //   WindowAggregate   group keys..., aggregates..., window_start, window_end, window_time
 //   GroupAggregate    group keys..., aggregates...
@@ -25,6 +26,7 @@ enum class PlanKind : uint8_t {
   kCalc,
   kWindowAggregate,
   kGroupAggregate,
+  kChangelogNormalize,
   kUnion,
   kSink,
 };
@@ -94,6 +96,18 @@ struct GroupAggregateNode : PlanNode {
   GroupAggregateNode() : PlanNode(PlanKind::kGroupAggregate) {}
   std::vector<int> group_keys;
   std::vector<AggregateCall> aggregates;
+  std::string Describe() const override;
+};
+
+/// Flink's ChangelogNormalize: placed by the planner right after the scan of an upsert source
+/// (ConnectorSpec::changelog_source), whose rows are +U (the full row, no -U before it, maybe the
+/// first row of its key) and -D (maybe only the key columns). Keyed by the table's PRIMARY KEY, it
+/// keeps the last row per key and emits a proper changelog: +I for a new key, -U[previous]
+/// +U[new] for a changed row, nothing for an identical one, -D[previous full row] for a delete of
+/// a known key, nothing for a delete of an unknown key. Output layout = input layout.
+struct ChangelogNormalizeNode : PlanNode {
+  ChangelogNormalizeNode() : PlanNode(PlanKind::kChangelogNormalize) {}
+  std::vector<int> keys;  // the PRIMARY KEY columns, in the input (= output) layout
   std::string Describe() const override;
 };
 

@@ -167,6 +167,14 @@ Result<std::shared_ptr<TableDef>> BindCreateTable(
   }
   auto spec = extra ? Result<const ConnectorSpec*>(extra) : FindConnector(connector);
   if (!spec.ok()) return AddLocation(spec.status(), location);
+  if ((*spec)->changelog_source && table->primary_key.empty()) {
+    // Upsert semantics: rows update or delete each other by key (as Flink's upsert-kafka).
+    return ErrorAt(location, ErrorCode::kBindError,
+                   "'" + connector +
+                       "' tables require to define a PRIMARY KEY constraint: the PRIMARY KEY "
+                       "says by which columns rows update or delete each other (table '" +
+                       table->name + "')");
+  }
   Status valid = ValidateOptions(**spec, *table);
   if (!valid.ok()) return AddLocation(valid.WithContext("table '" + table->name + "'"), location);
   SLUICE_RETURN_IF_ERROR(CheckMetadataColumns(**spec, *table, stmt, location));

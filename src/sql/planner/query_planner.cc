@@ -154,6 +154,14 @@ Result<Relation> QueryPlanner::Distinct(Relation input, const SourceLocation& lo
   return Relation{agg, QualifiedScope(s, ""), std::nullopt};
 }
 
+const ConnectorSpec* QueryPlanner::FindConnectorSpec(const std::string& name) const {
+  for (const ConnectorSpec* c : extra_connectors_) {
+    if (c->name == name) return c;
+  }
+  auto connector = FindConnector(name);
+  return connector.ok() ? *connector : nullptr;
+}
+
 Result<Relation> QueryPlanner::PlanNamedRelation(const QualifiedName& name,
                                                  const SourceLocation& location) {
   std::string key = Lower(name.last().name);
@@ -178,19 +186,39 @@ Result<Relation> QueryPlanner::PlanNamedRelation(const QualifiedName& name,
     }
   }
   if (auto table = catalog_->FindTable(name.last().name)) {
-    PlanNodePtr& scan = scans_[key];
-    if (!scan) {
+    auto found = scans_.find(key);
+    if (found == scans_.end()) {
       auto node = std::make_shared<ScanNode>();
       node->table = table;
       node->output_schema = table->FullSchema();
       node->rowtime_column = table->watermark ? table->watermark->rowtime_column : -1;
-      auto connector = FindConnector(table->ConnectorName());
-      if (ProducesChangelog(*table, connector.ok() ? *connector : nullptr)) {
+      const ConnectorSpec* connector = FindConnectorSpec(table->ConnectorName());
+      PlanNodePtr read = node;
+      if (ProducesChangelog(*table, connector)) {
         node->changelog = ChangelogMode::kUpdating;
+        // An upsert source (+U rows without -U, -D rows maybe with only the key) becomes a
+        // proper changelog through ChangelogNormalize keyed by the PRIMARY KEY, as in Flink.
+        // Formats producing full changelogs (debezium-json) need none.
+        if (connector && connector->changelog_source) {
+          if (table->primary_key.empty()) {
+            return ErrorAt(location, ErrorCode::kBindError,
+                           "'" + std::string(connector->name) +
+                               "' tables require to define a PRIMARY KEY constraint: table '" +
+                               table->name + "' has none");
+          }
+          auto normalize = std::make_shared<ChangelogNormalizeNode>();
+          normalize->keys = table->primary_key;  // scan columns are the table's, in order
+          normalize->output_schema = node->output_schema;
+          normalize->rowtime_column = node->rowtime_column;
+          normalize->changelog = ChangelogMode::kUpdating;
+          normalize->inputs.push_back(node);
+          read = normalize;
+        }
       }
-      scan = node;
+      found = scans_.emplace(key, read).first;
     }
-    return Relation{scan, QualifiedScope(scan->output_schema, table->name), std::nullopt};
+    const PlanNodePtr& read = found->second;
+    return Relation{read, QualifiedScope(read->output_schema, table->name), std::nullopt};
   }
   if (const ViewDef* view = catalog_->FindView(name.last().name)) {
     SLUICE_ASSIGN_OR_RETURN(Relation rel, PlanQuery(*view->query));

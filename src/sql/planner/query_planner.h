@@ -4,7 +4,9 @@
 // SELECT cores become Scan -> Calc (WHERE + SELECT) for plain queries, and
 // Scan -> Calc (WHERE + pre-projection) -> WindowAggregate | GroupAggregate -> Calc (HAVING +
 // SELECT) for grouped ones. Scans are shared per table within one compile, so several INSERTs
-// reading one table read it once (Flink's statement set).
+// reading one table read it once (Flink's statement set). A table of an upsert source
+// (ConnectorSpec::changelog_source) is read through a ChangelogNormalize keyed by its PRIMARY KEY
+// right after the scan; the pair is shared like a scan.
 
 #include <map>
 #include <memory>
@@ -14,12 +16,18 @@
 #include "sql/binder/catalog.h"
 #include "sql/planner/relation.h"
 
+namespace sluice {
+struct ConnectorSpec;
+}
+
 namespace sluice::sql {
 
 class QueryPlanner {
  public:
-  QueryPlanner(const Catalog* catalog, const SessionConfig* session)
-      : catalog_(catalog), session_(session) {}
+  /// `extra_connectors` (tests) are searched before the registry, as by the binder.
+  QueryPlanner(const Catalog* catalog, const SessionConfig* session,
+               std::vector<const ConnectorSpec*> extra_connectors = {})
+      : catalog_(catalog), session_(session), extra_connectors_(std::move(extra_connectors)) {}
 
   /// Plans a full query (WITH, set operations, SELECT).
   Result<Relation> PlanQuery(const QueryExpr& query);
@@ -38,10 +46,14 @@ class QueryPlanner {
   Result<Relation> PlanSimpleSelect(const SelectCore& select, Relation input);
   Result<Relation> PlanAggregate(const SelectCore& select, Relation input);
   Result<Relation> Distinct(Relation input, const SourceLocation& location);
+  /// The connector named `name` (extra connectors first), or null when unknown.
+  const ConnectorSpec* FindConnectorSpec(const std::string& name) const;
 
   const Catalog* catalog_;
   const SessionConfig* session_;
-  std::map<std::string, PlanNodePtr> scans_;  // lower-case table name -> shared scan
+  std::vector<const ConnectorSpec*> extra_connectors_;
+  // lower-case table name -> shared scan (or the ChangelogNormalize over it)
+  std::map<std::string, PlanNodePtr> scans_;
   std::vector<CteFrame> cte_frames_;
 };
 

@@ -25,6 +25,8 @@ std::string KindName(PlanKind kind) {
       return "WindowAggregate";
     case PlanKind::kGroupAggregate:
       return "GroupAggregate";
+    case PlanKind::kChangelogNormalize:
+      return "ChangelogNormalize";
     case PlanKind::kUnion:
       return "Union";
     case PlanKind::kSink:
@@ -37,7 +39,7 @@ class ScriptCompiler {
  public:
   ScriptCompiler(CompiledScript* out, std::vector<const ConnectorSpec*> extra_connectors)
       : out_(out),
-        planner_(&out->catalog, &out->session),
+        planner_(&out->catalog, &out->session, extra_connectors),
         extra_connectors_(std::move(extra_connectors)) {}
 
   Status Run(const Script& script) {

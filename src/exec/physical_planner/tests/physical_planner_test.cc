@@ -116,6 +116,58 @@ TEST(PhysicalPlannerTest, UnionInputsFeedTheConsumerStage) {
   for (const auto& edge : stages->edges) EXPECT_EQ(edge.ToString(), "hash[user]");
 }
 
+// Scan (upsert) -> ChangelogNormalize(id) -> Calc -> GroupAggregate(user) -> Sink.
+PipelinePlan UpsertPlan(const std::string& script = "none", const std::string& into = "none") {
+  auto scan = Scan(EventsTable("events", script, 0), "Scan-0");
+  scan->changelog = ChangelogMode::kUpdating;
+  auto normalize = std::make_shared<ChangelogNormalizeNode>();
+  normalize->id = "ChangelogNormalize-1";
+  normalize->keys = {0};
+  normalize->output_schema = scan->output_schema;
+  normalize->rowtime_column = scan->rowtime_column;
+  normalize->changelog = ChangelogMode::kUpdating;
+  normalize->inputs = {scan};
+  auto calc = Project(normalize, {1, 2}, "Calc-2");
+  auto group = GroupCount(calc, {0}, "GroupAggregate-3");
+  PipelinePlan plan;
+  plan.sinks.push_back(CollectSink(group, "out", into));
+  return plan;
+}
+
+TEST(PhysicalPlannerTest, ChangelogNormalizeIsKeyedByThePrimaryKey) {
+  PipelinePlan plan = UpsertPlan();  // the physical plan points into it
+  auto stages = PlanStages(plan, Inputs(4, 2));
+  ASSERT_TRUE(stages.ok()) << stages.status().ToString();
+  ASSERT_EQ(stages->stages.size(), 3u);
+  EXPECT_EQ(stages->stages[0].ChainDescription(), "TableSourceScan(events)");
+  EXPECT_EQ(stages->stages[0].parallelism, 2);
+  const Stage& normalize = stages->stages[1];
+  EXPECT_EQ(normalize.ChainDescription(), "ChangelogNormalize -> Calc");
+  EXPECT_EQ(normalize.parallelism, 4);
+  EXPECT_EQ(normalize.StateDescription(), "last row per primary key");
+  EXPECT_EQ(stages->stages[2].ChainDescription(), "GroupAggregate -> Sink(out)");
+  ASSERT_EQ(stages->edges.size(), 2u);
+  EXPECT_EQ(stages->edges[0].ToString(), "hash[id]");
+  EXPECT_EQ(stages->edges[0].keys, std::vector<int>{0});
+  EXPECT_EQ(stages->edges[1].ToString(), "hash[user]");
+}
+
+TEST(ExplainTest, ShowsChangelogNormalize) {
+  PipelinePlan plan = UpsertPlan();
+  SessionConfig session;
+  session.Set("parallelism.default", "2");
+  std::string text = ExplainPipeline(plan, session);
+  EXPECT_NE(text.find("      +- ChangelogNormalize(key=[id]) [changelog +I,-U,+U,-D]\n"
+                      "         +- TableSourceScan(table=events"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  chain:  ChangelogNormalize -> Calc\n"
+                      "  state:  last row per primary key\n"
+                      "  input:  hash[id] <- Stage 0\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(PhysicalPlannerTest, MalformedPlanIsAnInternalError) {
   auto calc = std::make_shared<CalcNode>();  // no input
   auto sink = std::make_shared<SinkNode>();
