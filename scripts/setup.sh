@@ -11,7 +11,7 @@ apt_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libsimdjson-dev libcli11-dev
   clang-format python3 python3-pytest python3-venv tzdata
-  librdkafka-dev libcurl4-openssl-dev kcat ccache
+  librdkafka-dev libcurl4-openssl-dev zlib1g-dev kcat ccache
   default-jre-headless maven curl
 )
 missing=()
