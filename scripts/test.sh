@@ -17,8 +17,8 @@ find src test bench -name '*.cc' -o -name '*.h' | xargs clang-format --dry-run -
 echo "== build (release)"
 bash scripts/build.sh release
 
-# Kafka and the schema registry (scripts/services.sh), for the end-to-end tests and the unit tests
-# that talk to a real registry. Stop afterwards only what this run started: services that were
+# Kafka and the schema registry (scripts/services.sh), for the end-to-end tests and the registry
+# client's unit test (SchemaRegistryClientTest.RealRegistry). Stop afterwards only what this run started: services that were
 # already up belong to someone else (a developer's session, another run).
 started_services=()
 for service in kafka registry; do
@@ -32,8 +32,6 @@ stop_started_services() {
 }
 trap stop_started_services EXIT
 bash scripts/services.sh up kafka registry
-# With this set, tests that need the registry fail instead of skipping when it does not answer.
-export SLUICE_TEST_SCHEMA_REGISTRY="http://127.0.0.1:8085/apis/ccompat/v7"
 
 echo "== unit and SQL tests (release)"
 ctest --preset release -j"$jobs" --timeout 300

@@ -77,6 +77,9 @@ struct ConnectorSpec {
 const std::vector<const ConnectorSpec*>& AllConnectors();
 /// The connector named `name`, or a user error listing the known ones (with a did-you-mean).
 Result<const ConnectorSpec*> FindConnector(std::string_view name);
+/// As above, looking in `extra` (connectors of tests and tools) before the registry.
+Result<const ConnectorSpec*> FindConnector(std::string_view name,
+                                           const std::vector<const ConnectorSpec*>& extra);
 /// True when reading `table` yields a changelog: its connector is a changelog source, or its
 /// 'format' / 'value.format' produces one (debezium-json). Unknown names count as append-only
 /// (ValidateOptions reports them).

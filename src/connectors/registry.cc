@@ -34,6 +34,14 @@ Result<const ConnectorSpec*> FindConnector(std::string_view name) {
                                ")");
 }
 
+Result<const ConnectorSpec*> FindConnector(std::string_view name,
+                                           const std::vector<const ConnectorSpec*>& extra) {
+  for (const ConnectorSpec* spec : extra) {
+    if (spec && spec->name == name) return spec;
+  }
+  return FindConnector(name);
+}
+
 bool ProducesChangelog(const TableDef& table, const ConnectorSpec* connector) {
   if (connector && connector->changelog_source) return true;
   for (const char* key : {"format", "value.format"}) {

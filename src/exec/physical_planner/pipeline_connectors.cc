@@ -22,10 +22,7 @@ Result<const ConnectorSpec*> ResolveConnector(const TableDef& table,
   if (name.empty()) {
     return Status::InvalidOption("table '" + table.name + "' has no 'connector' option");
   }
-  for (const ConnectorSpec* spec : extra) {
-    if (spec && spec->name == name) return spec;
-  }
-  auto found = FindConnector(name);
+  auto found = FindConnector(name, extra);
   if (!found.ok()) return found.status().WithContext("table '" + table.name + "'");
   return found;
 }

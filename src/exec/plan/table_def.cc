@@ -8,12 +8,6 @@ Schema TableDef::FullSchema() const {
   return s;
 }
 
-Schema TableDef::PhysicalSchema() const {
-  Schema s;
-  for (int i : PhysicalColumnIndices()) s.fields.push_back(columns[i].field);
-  return s;
-}
-
 std::vector<int> TableDef::PhysicalColumnIndices() const {
   std::vector<int> out;
   for (size_t i = 0; i < columns.size(); ++i) {

@@ -44,8 +44,6 @@ struct TableDef {
 
   /// Every column, declared order (what SELECT * sees).
   Schema FullSchema() const;
-  /// Physical columns only (what a connector reads or writes), declared order.
-  Schema PhysicalSchema() const;
   /// For each physical column, its index in `columns`.
   std::vector<int> PhysicalColumnIndices() const;
   /// What a source connector produces, as indices into `columns`: the physical columns, then

@@ -18,16 +18,6 @@ constexpr size_t kHeaderSize = 5;  // magic byte 0 + 4-byte big-endian schema id
 // remembered before the registry is asked again.
 constexpr auto kNegativeCacheTime = std::chrono::seconds(30);
 
-bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (size_t i = 0; i < suffix.size(); ++i) {
-    char c = s[s.size() - suffix.size() + i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != suffix[i]) return false;
-  }
-  return true;
-}
-
 std::string HexByte(uint8_t b) {
   static constexpr char kHex[] = "0123456789abcdef";
   return std::string("0x") + kHex[b >> 4] + kHex[b & 0xf];
@@ -88,7 +78,7 @@ Result<AvroConfluentOptions> ParseAvroConfluentOptions(const Options& options) {
   out.registry.ssl_keystore_password = reader.String("avro-confluent.ssl.keystore.password", "");
   for (const std::string* location :
        {&out.registry.ssl_truststore_location, &out.registry.ssl_keystore_location}) {
-    if (EndsWithIgnoreCase(*location, ".jks")) {
+    if (StoreHasExtension(*location, ".jks")) {
       return Status::Unsupported("Java keystore '" + *location +
                                  "' is not supported for the schema registry's TLS: give a PEM "
                                  "file (or PKCS#12 .p12 for the keystore)");

@@ -49,16 +49,6 @@ bool IsTransient(CURLcode code) {
   }
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (size_t i = 0; i < suffix.size(); ++i) {
-    char c = s[s.size() - suffix.size() + i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != suffix[i]) return false;
-  }
-  return true;
-}
-
 // The registry's {"error_code": 40403, "message": "..."} message, or the body's start.
 std::string ErrorDetail(const std::string& body) {
   simdjson::dom::parser parser;
@@ -257,7 +247,7 @@ class HttpSchemaRegistry final : public SchemaRegistry {
     }
     if (!config_.ssl_keystore_location.empty()) {
       const std::string& ks = config_.ssl_keystore_location;
-      if (EndsWith(ks, ".p12") || EndsWith(ks, ".pfx")) {
+      if (StoreHasExtension(ks, ".p12") || StoreHasExtension(ks, ".pfx")) {
         curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "P12");
       } else {
         curl_easy_setopt(curl, CURLOPT_SSLKEY, ks.c_str());
@@ -431,6 +421,16 @@ int InMemorySchemaRegistry::lookups() const {
 int InMemorySchemaRegistry::registrations() const {
   std::lock_guard<std::mutex> lock(mu_);
   return registrations_;
+}
+
+bool StoreHasExtension(std::string_view path, std::string_view extension) {
+  if (path.size() < extension.size()) return false;
+  for (size_t i = 0; i < extension.size(); ++i) {
+    char c = path[path.size() - extension.size() + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != extension[i]) return false;
+  }
+  return true;
 }
 
 }  // namespace sluice

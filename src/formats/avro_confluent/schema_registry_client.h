@@ -63,6 +63,10 @@ struct SchemaRegistryConfig {
 /// The libcurl client, without caching.
 std::unique_ptr<SchemaRegistry> MakeHttpSchemaRegistry(const SchemaRegistryConfig& config);
 
+/// Whether a key/trust store path ends with `extension` (lower case, ".p12"), ignoring case: the
+/// store's type is told by its name.
+bool StoreHasExtension(std::string_view path, std::string_view extension);
+
 /// The process-wide caching client for `config` (thread-safe).
 std::shared_ptr<SchemaRegistry> SharedSchemaRegistry(const SchemaRegistryConfig& config);
 

@@ -161,11 +161,7 @@ Result<std::shared_ptr<TableDef>> BindCreateTable(
     return ErrorAt(location, ErrorCode::kInvalidOption,
                    "table '" + table->name + "' needs a 'connector' option in WITH (...)");
   }
-  const ConnectorSpec* extra = nullptr;
-  for (const ConnectorSpec* c : extra_connectors) {
-    if (c->name == connector) extra = c;
-  }
-  auto spec = extra ? Result<const ConnectorSpec*>(extra) : FindConnector(connector);
+  auto spec = FindConnector(connector, extra_connectors);
   if (!spec.ok()) return AddLocation(spec.status(), location);
   if ((*spec)->changelog_source && table->primary_key.empty()) {
     // Upsert semantics: rows update or delete each other by key (as Flink's upsert-kafka).

@@ -154,14 +154,6 @@ Result<Relation> QueryPlanner::Distinct(Relation input, const SourceLocation& lo
   return Relation{agg, QualifiedScope(s, ""), std::nullopt};
 }
 
-const ConnectorSpec* QueryPlanner::FindConnectorSpec(const std::string& name) const {
-  for (const ConnectorSpec* c : extra_connectors_) {
-    if (c->name == name) return c;
-  }
-  auto connector = FindConnector(name);
-  return connector.ok() ? *connector : nullptr;
-}
-
 Result<Relation> QueryPlanner::PlanNamedRelation(const QualifiedName& name,
                                                  const SourceLocation& location) {
   std::string key = Lower(name.last().name);
@@ -192,20 +184,16 @@ Result<Relation> QueryPlanner::PlanNamedRelation(const QualifiedName& name,
       node->table = table;
       node->output_schema = table->FullSchema();
       node->rowtime_column = table->watermark ? table->watermark->rowtime_column : -1;
-      const ConnectorSpec* connector = FindConnectorSpec(table->ConnectorName());
+      auto spec = FindConnector(table->ConnectorName(), extra_connectors_);
+      const ConnectorSpec* connector = spec.ok() ? *spec : nullptr;
       PlanNodePtr read = node;
       if (ProducesChangelog(*table, connector)) {
         node->changelog = ChangelogMode::kUpdating;
         // An upsert source (+U rows without -U, -D rows maybe with only the key) becomes a
         // proper changelog through ChangelogNormalize keyed by the PRIMARY KEY, as in Flink.
         // Formats producing full changelogs (debezium-json) need none.
+        // The binder made sure such a table has a PRIMARY KEY.
         if (connector && connector->changelog_source) {
-          if (table->primary_key.empty()) {
-            return ErrorAt(location, ErrorCode::kBindError,
-                           "'" + std::string(connector->name) +
-                               "' tables require to define a PRIMARY KEY constraint: table '" +
-                               table->name + "' has none");
-          }
           auto normalize = std::make_shared<ChangelogNormalizeNode>();
           normalize->keys = table->primary_key;  // scan columns are the table's, in order
           normalize->output_schema = node->output_schema;

@@ -46,8 +46,6 @@ class QueryPlanner {
   Result<Relation> PlanSimpleSelect(const SelectCore& select, Relation input);
   Result<Relation> PlanAggregate(const SelectCore& select, Relation input);
   Result<Relation> Distinct(Relation input, const SourceLocation& location);
-  /// The connector named `name` (extra connectors first), or null when unknown.
-  const ConnectorSpec* FindConnectorSpec(const std::string& name) const;
 
   const Catalog* catalog_;
   const SessionConfig* session_;
