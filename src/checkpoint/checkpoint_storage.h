@@ -18,12 +18,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "runtime/checkpoint_types.h"
 
 namespace sluice {
-
-using CheckpointId = int64_t;
-
-enum class SnapshotKind : uint8_t { kCheckpoint, kSavepoint };
 
 /// What MANIFEST.json records. `body` is the rest of the manifest as a JSON object text (sources'
 /// positions, operators' state files, sinks' committables): owned by the coordinator, kept

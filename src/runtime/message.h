@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "columnar/batch.h"
+#include "runtime/checkpoint_types.h"
 
 namespace sluice {
 
@@ -17,6 +18,7 @@ enum class MessageKind : uint8_t {
   kIdle,       // the producer has no data for a while: leave it out of the watermark minimum
   kActive,     // the producer has data again (after kIdle)
   kEnd,        // the producer's stream is over; nothing follows
+  kBarrier,    // checkpoint barrier: everything before it belongs to the checkpoint
 };
 
 struct Message {
@@ -25,6 +27,7 @@ struct Message {
   int producer = 0;
   Batch batch;            // kBatch
   int64_t watermark = 0;  // kWatermark
+  Barrier barrier;        // kBarrier
 
   static Message Data(int producer, Batch batch) {
     Message m;
@@ -44,6 +47,13 @@ struct Message {
     Message m;
     m.kind = idle ? MessageKind::kIdle : MessageKind::kActive;
     m.producer = producer;
+    return m;
+  }
+  static Message MakeBarrier(int producer, const Barrier& barrier) {
+    Message m;
+    m.kind = MessageKind::kBarrier;
+    m.producer = producer;
+    m.barrier = barrier;
     return m;
   }
   static Message End(int producer) {

@@ -12,9 +12,11 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "columnar/batch.h"
 #include "common/status.h"
+#include "runtime/checkpoint_types.h"
 #include "runtime/session_config.h"
 
 namespace sluice {
@@ -49,6 +51,15 @@ class LateRowHandler {
                             int64_t watermark) = 0;
 };
 
+/// What an operator instance restores from a checkpoint (docs/design/checkpoints.md §4.1).
+struct OperatorRestore {
+  /// Sections the old instances wrote. Same parallelism as before: only this instance's old
+  /// state. Parallelism changed: every old instance's, and the operator keeps the keys that now
+  /// route here (HashTarget(hash, parallelism) == instance), as no key groups exist.
+  std::vector<const StateSectionsView*> parts;
+  int old_parallelism = 1;
+};
+
 struct OperatorContext {
   int instance = 0;     // this instance's index in [0, parallelism)
   int parallelism = 1;  // instances of this operator
@@ -71,6 +82,23 @@ class Operator {
   virtual Status Finish(Collector& out) { return Status::OK(); }
   /// Short kind for EXPLAIN and metrics: "Calc", "TumbleWindow", "GroupAggregate".
   virtual std::string Name() const = 0;
+
+  // Checkpoints. The task calls these on its own thread, so no locking is needed.
+  /// False for operators that keep nothing between batches (Calc): they take part in no
+  /// snapshot.
+  virtual bool HasState() const { return true; }
+  /// At checkpoint barrier `id`, after every row and watermark before the barrier was processed
+  /// and its output emitted: copy the state into `out` (sections the operator names itself) and
+  /// go on. The copy must not share memory with the live state: the sections are written to disk
+  /// on another thread while the operator keeps running.
+  virtual Status SnapshotState(CheckpointId id, StateSections* out) {
+    return Status::Unsupported(Name() + " state cannot be checkpointed yet");
+  }
+  /// After Open(), before the first row: continue from the state a previous run snapshotted
+  /// (its watermark included, so windows that fired do not fire again).
+  virtual Status RestoreState(const OperatorRestore& restore) {
+    return Status::Unsupported(Name() + " state cannot be restored yet");
+  }
 
  protected:
   OperatorContext* context_ = nullptr;

@@ -43,6 +43,8 @@ Status OperatorTask::Handle(Message message) {
       return Apply(valve_.SetIdle(producer, false));
     case MessageKind::kEnd:
       return Apply(valve_.OnEnd(producer));
+    case MessageKind::kBarrier:
+      return Status::Internal(name_ + ": checkpoint barriers are not handled yet");
   }
   return Status::OK();
 }

@@ -17,6 +17,7 @@
 
 #include "columnar/batch.h"
 #include "common/status.h"
+#include "runtime/checkpoint_types.h"
 
 namespace sluice {
 
@@ -49,8 +50,26 @@ class SplitReader {
   /// reached its bounded end): it stops holding the watermark back. Called after every Poll(),
   /// repeatedly until it returns false. A stream id may come back later (assigned again).
   virtual bool TakeEndedStream(int64_t* stream) { return false; }
-  /// Where the reader is (file offset, generator sequence): for checkpoints and errors.
+  /// Where the reader is (file offset, generator sequence), for errors.
   virtual std::string Position() const { return ""; }
+
+  // Checkpoints (docs/design/checkpoints.md §1.2), called from the task thread between polls.
+  /// Appends the position of every stream this reader reads, just after the last row Poll()
+  /// returned (never a prefetch position), so that a restore resumes exactly there. A stream
+  /// that reached its bounded end says so, and stays ended after a restore.
+  virtual Status SnapshotPositions(std::vector<StreamPosition>* out) const {
+    return Status::Unsupported("this source cannot be checkpointed yet");
+  }
+  /// Before Open(): `positions` holds every stream position of the table the previous run saved
+  /// (all its readers', whatever its parallelism). The reader takes those of the streams it
+  /// reads and resumes after them; streams without a position start as configured.
+  virtual Status RestorePositions(const std::vector<StreamPosition>& positions) {
+    return Status::Unsupported("this source cannot be restored from a checkpoint yet");
+  }
+  /// The stable name of stream `stream` (a LastPollStream() value) — the same in every run and
+  /// at any parallelism ("orders/3") — under which its watermark is saved. Empty: the split's
+  /// id names the reader's single stream.
+  virtual std::string StreamName(int64_t stream) const { return ""; }
   virtual Status Close() { return Status::OK(); }
 };
 
@@ -62,6 +81,21 @@ class Source {
   virtual Result<std::unique_ptr<SplitReader>> CreateReader(const SourceSplit& split) = 0;
   /// True when every split ends by itself (files, datagen with number-of-rows).
   virtual bool IsBounded() const = 0;
+
+  // Checkpoints.
+  /// Called once, before ListSplits()/CreateReader(), when the job takes checkpoints: the source
+  /// must then be able to snapshot and restore positions (the Kafka source assigns partitions
+  /// itself and commits offsets only for completed checkpoints). Unsupported by default.
+  virtual Status EnableCheckpointing() {
+    return Status::Unsupported("this connector cannot take part in checkpoints yet");
+  }
+  /// Checkpoint `id` is complete and `positions` are the table's saved positions in it: e.g.
+  /// commit them as the consumer group's offsets so lag tools stay truthful. Called from the
+  /// coordinator's thread (not a task thread); errors are logged, never fatal.
+  virtual Status NotifyCheckpointComplete(CheckpointId id,
+                                          const std::vector<StreamPosition>& positions) {
+    return Status::OK();
+  }
 };
 
 }  // namespace sluice

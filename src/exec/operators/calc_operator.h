@@ -25,6 +25,7 @@ class CalcOperator final : public Operator {
   Status Process(Batch batch, Collector& out) override;
   Status OnWatermark(int64_t watermark, Collector& out) override;
   std::string Name() const override { return "Calc"; }
+  bool HasState() const override { return false; }
 
  private:
   CalcOperator(ExprPtr filter, std::vector<ExprPtr> projections);
