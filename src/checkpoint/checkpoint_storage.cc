@@ -215,7 +215,12 @@ Status CheckpointStorage::Complete(const Manifest& manifest) {
 
 Status CheckpointStorage::Retain(int retained) {
   retained = std::max(retained, 1);
-  SLUICE_ASSIGN_OR_RETURN(std::vector<Manifest> complete, List());
+  SLUICE_ASSIGN_OR_RETURN(std::vector<Manifest> all, List());
+  // Savepoints belong to the user: they are neither counted nor deleted.
+  std::vector<Manifest> complete;
+  for (Manifest& m : all) {
+    if (m.kind == SnapshotKind::kCheckpoint) complete.push_back(std::move(m));
+  }
   std::vector<fs::path> doomed;
   const size_t keep_from = complete.size() > static_cast<size_t>(retained)
                                ? complete.size() - static_cast<size_t>(retained)
@@ -238,6 +243,46 @@ Status CheckpointStorage::Retain(int retained) {
     if (ec) return Status::IoError("cannot delete " + dir.string() + ": " + ec.message());
   }
   return Status::OK();
+}
+
+Result<CheckpointId> CheckpointStorage::HighestId() const {
+  CheckpointId highest = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(directory_, ec)) {
+    highest = std::max(highest, ParseDirectoryName(entry.path().filename().string()));
+  }
+  if (ec) return Status::IoError("cannot list " + directory_ + ": " + ec.message());
+  return highest;
+}
+
+Status CheckpointStorage::RemoveIncomplete() {
+  std::error_code ec;
+  std::vector<fs::path> doomed;
+  for (const auto& entry : fs::directory_iterator(directory_, ec)) {
+    CheckpointId id = ParseDirectoryName(entry.path().filename().string());
+    if (id >= 0 && !fs::exists(entry.path() / kManifest)) doomed.push_back(entry.path());
+  }
+  if (ec) return Status::IoError("cannot list " + directory_ + ": " + ec.message());
+  for (const fs::path& dir : doomed) {
+    fs::remove_all(dir, ec);
+    if (ec) return Status::IoError("cannot delete " + dir.string() + ": " + ec.message());
+  }
+  return Status::OK();
+}
+
+Result<Manifest> ReadManifest(const std::string& directory) {
+  fs::path path = fs::path(directory) / kManifest;
+  std::ifstream in(path);
+  if (!in) {
+    return Status::NotFound(directory + " is not a complete checkpoint or savepoint (no " +
+                            std::string(kManifest) + ")");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto manifest = ManifestFromJson(text.str());
+  if (!manifest.ok()) return manifest.status().WithContext(path.string());
+  manifest->directory = directory;
+  return manifest;
 }
 
 }  // namespace sluice

@@ -52,8 +52,14 @@ class CheckpointStorage {
   /// Makes checkpoint `manifest.id` complete: writes its manifest atomically.
   Status Complete(const Manifest& manifest);
   /// Keeps the newest `retained` complete checkpoints (at least 1) and deletes older ones, and
-  /// every unfinished checkpoint directory older than the newest complete one.
+  /// every unfinished checkpoint directory older than the newest complete one. Savepoints are
+  /// never deleted.
   Status Retain(int retained);
+  /// The highest checkpoint id any directory here uses, complete or not (0 when none): new ids
+  /// go above it, so an id is never reused.
+  Result<CheckpointId> HighestId() const;
+  /// Deletes every checkpoint directory without a manifest (after a restore's sink recovery).
+  Status RemoveIncomplete();
 
   const std::string& directory() const { return directory_; }
 
@@ -69,5 +75,8 @@ std::string CheckpointDirectoryName(CheckpointId id);
 /// A manifest as JSON text, and back (an error names what is wrong with the text).
 std::string ManifestToJson(const Manifest& manifest);
 Result<Manifest> ManifestFromJson(const std::string& text);
+/// The manifest of the checkpoint or savepoint in `directory` (with `directory` set); an error
+/// naming the directory when it is not a complete one.
+Result<Manifest> ReadManifest(const std::string& directory);
 
 }  // namespace sluice

@@ -1,5 +1,6 @@
 #include "engine/job.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "exec/operators/operator_factory.h"
@@ -57,9 +58,24 @@ Result<std::unique_ptr<Job>> Job::Create(PipelinePlan plan, SessionConfig sessio
 
 Status Job::Build() {
   const int parallelism = session_.Parallelism();
-  SLUICE_ASSIGN_OR_RETURN(connectors_, PipelineConnectors::Create(plan_, session_, parallelism,
-                                                                  options_.extra_connectors));
+  SLUICE_ASSIGN_OR_RETURN(checkpoints_, CheckpointSettings::FromSession(session_));
+  SLUICE_ASSIGN_OR_RETURN(
+      connectors_, PipelineConnectors::Create(plan_, session_, parallelism,
+                                              options_.extra_connectors, checkpoints_.enabled));
   SLUICE_ASSIGN_OR_RETURN(physical_, PlanStages(plan_, connectors_.PlannerInputs(parallelism)));
+  for (const Stage& stage : physical_.stages) {
+    if (stage.source) uids_[stage.source] = stage.source->id;
+    for (const PlanNode* node : stage.operators) uids_[node] = node->id;
+    if (stage.sink) uids_[stage.sink] = stage.sink->id;
+  }
+  if (checkpoints_.enabled) {
+    SLUICE_RETURN_IF_ERROR(SetUpCheckpoints());
+  } else if (!options_.restore_from.empty()) {
+    return Status::InvalidArgument(
+        "restoring from " + options_.restore_from +
+        " needs checkpoints on: SET 'execution.checkpointing.interval' (and "
+        "'state.checkpoints.dir')");
+  }
 
   std::optional<std::string> late_path = session_.Get(kLateRowsPathKey);
   SLUICE_ASSIGN_OR_RETURN(late_rows_,
@@ -117,21 +133,68 @@ Status Job::Build() {
         source_options.idle_timeout_micros = idle_timeout;
         source_options.eval_context.time_zone = session_.LocalTimeZone();
         source_options.rows_read = rows_read;
+        source_options.checkpointing = {coordinator_.get(), static_cast<int>(group_.num_tasks())};
+        source_options.restore = RestoreFor(stage, i);
         SLUICE_ASSIGN_OR_RETURN(
             auto task,
             SourceTask::Create(TaskName(stage, i), stage.source->table, std::move(assigned[i]),
                                std::move(chain), source_options));
-        group_.AddTask(std::move(task));
+        SourceTask* source_task = task.get();
+        AddTask(std::move(task), stage, i, source_task);
       }
     } else {
       for (int i = 0; i < stage.parallelism; ++i) {
         SLUICE_ASSIGN_OR_RETURN(auto chain, BuildChain(stage, i));
-        group_.AddTask(std::make_unique<OperatorTask>(TaskName(stage, i), channels_[stage.id][i],
-                                                      std::move(chain)));
+        TaskCheckpointing checkpointing{coordinator_.get(), static_cast<int>(group_.num_tasks())};
+        AddTask(
+            std::make_unique<OperatorTask>(TaskName(stage, i), channels_[stage.id][i],
+                                           std::move(chain), checkpointing, RestoreFor(stage, i)),
+            stage, i, nullptr);
       }
     }
   }
+  if (coordinator_) coordinator_->SetLayout(layout_);
   return Status::OK();
+}
+
+void Job::AddTask(std::unique_ptr<Task> task, const Stage& stage, int instance,
+                  SourceTask* source_task) {
+  if (coordinator_) {
+    CheckpointJobLayout::Task entry;
+    entry.name = task->Name();
+    entry.key = StageKey(stage);
+    entry.instance = instance;
+    entry.parallelism = stage.parallelism;
+    entry.source_task = source_task;
+    if (stage.source) {
+      const std::string& uid = uids_.at(stage.source);
+      auto it = std::find_if(layout_.sources.begin(), layout_.sources.end(),
+                             [&](const auto& s) { return s.uid == uid; });
+      if (it == layout_.sources.end()) {
+        layout_.sources.push_back(
+            {uid, stage.source->table->name, connectors_.sources.at(stage.source).source.get()});
+        it = layout_.sources.end() - 1;
+      }
+      entry.source = static_cast<int>(it - layout_.sources.begin());
+    }
+    if (stage.sink) {
+      const std::string& uid = uids_.at(stage.sink);
+      auto it = std::find_if(layout_.sinks.begin(), layout_.sinks.end(),
+                             [&](const auto& s) { return s.uid == uid; });
+      if (it == layout_.sinks.end()) {
+        layout_.sinks.push_back({uid, stage.sink->table->name, committers_by_uid_[uid]});
+        it = layout_.sinks.end() - 1;
+      }
+      entry.sink = static_cast<int>(it - layout_.sinks.begin());
+    }
+    for (const PlanNode* node : stage.operators) {
+      auto uid = uids_.find(node);
+      if (uid == uids_.end()) continue;
+      layout_.operators[node->id] = {uid->second, ChainName(*node), stage.parallelism};
+    }
+    layout_.tasks.push_back(std::move(entry));
+  }
+  group_.AddTask(std::move(task));
 }
 
 Result<std::unique_ptr<OperatorChain>> Job::BuildChain(const Stage& stage, int instance) {
@@ -157,9 +220,13 @@ Result<std::unique_ptr<TaskOutput>> Job::BuildOutput(const Stage& stage, int ins
     const std::string& table = stage.sink->table->name;
     auto writer = target.sink->CreateWriter(instance, stage.parallelism);
     if (!writer.ok()) return writer.status().WithContext("sink '" + table + "'");
-    outputs.push_back(std::make_unique<SinkOutput>(table, std::move(writer).value(),
-                                                   flush_interval_, metrics_.SinkRows(table),
-                                                   metrics_.AddSinkWatermark()));
+    auto output =
+        std::make_unique<SinkOutput>(table, std::move(writer).value(), flush_interval_,
+                                     metrics_.SinkRows(table), metrics_.AddSinkWatermark());
+    if (coordinator_) {
+      output->EnableCheckpointing(instance, restored_ ? restored_->manifest().id : 0);
+    }
+    outputs.push_back(std::move(output));
   }
   for (int e : stage.outputs) {
     const StageEdge& edge = physical_.edges[e];
@@ -193,7 +260,18 @@ Status Job::Run() {
   if (ran_) return Status::Internal("a Job runs once");
   ran_ = true;
   metrics_.Start();
+  if (coordinator_) coordinator_->Start();
   Status status = group_.Run();
+  if (coordinator_) {
+    // Bounded input ended: the output is final once the last checkpoint is committed.
+    if (status.ok()) {
+      status = coordinator_->CompleteFinal();
+    } else {
+      coordinator_->Stop();
+    }
+    std::lock_guard<std::mutex> lock(failure_mutex_);
+    if (!checkpoint_failure_.ok()) status = checkpoint_failure_;
+  }
   metrics_.Stop();
   Status closed = late_rows_->Close();
   if (status.ok()) status = closed;

@@ -14,11 +14,18 @@
 // Not async-signal-safe: call Cancel() from a normal thread.
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "checkpoint/checkpoint_coordinator.h"
+#include "checkpoint/checkpoint_data.h"
+#include "checkpoint/checkpoint_storage.h"
 #include "connectors/connector.h"
+#include "engine/checkpoint_settings.h"
 #include "exec/physical_planner/physical_plan.h"
 #include "exec/physical_planner/pipeline_connectors.h"
 #include "runtime/job_metrics.h"
@@ -36,6 +43,11 @@ struct JobOptions {
   int batch_size = 0;
   /// Connectors looked up by name before the registry (tests).
   std::vector<const ConnectorSpec*> extra_connectors;
+  /// A checkpoint or savepoint directory to resume from (--from-checkpoint/--from-savepoint);
+  /// empty: the pipeline's latest complete checkpoint, if checkpoints are on.
+  std::string restore_from;
+  /// Start even when saved state belongs to no operator of the current SQL (it is dropped).
+  bool allow_non_restored_state = false;
 };
 
 class Job {
@@ -59,6 +71,13 @@ class Job {
   /// The metrics' summary, plus where the late rows went.
   std::string Summary() const;
 
+  /// Checkpoints (null when off) and what the job resumed from (empty when it started fresh).
+  const CheckpointCoordinator* coordinator() const { return coordinator_.get(); }
+  const std::string& restore_report() const { return restore_report_; }
+  /// Stop with a savepoint (checkpoints on): `done` gets its directory once it is complete and
+  /// committed, and the job then stops.
+  void StopWithSavepoint(std::function<void(const Status&, const std::string&)> done);
+
   const PhysicalPlan& physical_plan() const { return physical_; }
   const SessionConfig& session() const { return session_; }
   size_t num_tasks() const { return group_.num_tasks(); }
@@ -66,6 +85,15 @@ class Job {
  private:
   Job() = default;
   Status Build();
+  /// Checkpoints on: storage, the checkpoint to resume from, sink recovery, the coordinator.
+  Status SetUpCheckpoints();
+  Status RecoverSinks();
+  /// Saved operator state that no operator of this plan takes: an error unless allowed.
+  Status CheckStateCompatibility();
+  std::shared_ptr<const TaskRestore> RestoreFor(const Stage& stage, int instance);
+  std::string StageKey(const Stage& stage) const;
+  void AddTask(std::unique_ptr<Task> task, const Stage& stage, int instance,
+               SourceTask* source_task);
   Result<std::unique_ptr<TaskOutput>> BuildOutput(const Stage& stage, int instance);
   Result<std::unique_ptr<OperatorChain>> BuildChain(const Stage& stage, int instance);
 
@@ -84,6 +112,19 @@ class Job {
   std::vector<int> producer_offset_;
   TaskGroup group_;
   bool ran_ = false;
+
+  // Checkpoints (coordinator_ last: it stops before the tasks and committers go).
+  CheckpointSettings checkpoints_;
+  std::unique_ptr<CheckpointStorage> storage_;
+  std::unique_ptr<LoadedCheckpoint> restored_;
+  std::string restore_report_;
+  std::map<const PlanNode*, std::string> uids_;
+  std::vector<std::unique_ptr<SinkCommitter>> committers_;
+  std::map<std::string, SinkCommitter*> committers_by_uid_;
+  CheckpointJobLayout layout_;
+  std::mutex failure_mutex_;
+  Status checkpoint_failure_;
+  std::unique_ptr<CheckpointCoordinator> coordinator_;
 };
 
 }  // namespace sluice

@@ -134,4 +134,11 @@ Status ExchangeOutput::EmitEnd() {
   return Status::OK();
 }
 
+Status ExchangeOutput::EmitBarrier(const Barrier& barrier, TaskSnapshot* snapshot) {
+  for (size_t i = 0; i < channels_.size(); ++i) {
+    SLUICE_RETURN_IF_ERROR(channels_[i]->Push(Message::MakeBarrier(producer_indices_[i], barrier)));
+  }
+  return Status::OK();
+}
+
 }  // namespace sluice

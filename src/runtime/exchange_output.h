@@ -32,6 +32,7 @@ class ExchangeOutput : public TaskOutput {
   Status EmitWatermark(int64_t watermark) override;
   Status EmitStatus(bool idle) override;
   Status EmitEnd() override;
+  Status EmitBarrier(const Barrier& barrier, TaskSnapshot* snapshot) override;
 
  protected:
   ExchangeOutput(std::vector<Channel*> channels, std::vector<int> producer_indices);

@@ -33,6 +33,15 @@ Status FanOutOutput::EmitEnd() {
   return Status::OK();
 }
 
+Status FanOutOutput::EmitBarrier(const Barrier& barrier, TaskSnapshot* snapshot) {
+  for (auto& out : outputs_) SLUICE_RETURN_IF_ERROR(out->EmitBarrier(barrier, snapshot));
+  return Status::OK();
+}
+
+void FanOutOutput::AddFinalState(TaskSnapshot* snapshot) {
+  for (auto& out : outputs_) out->AddFinalState(snapshot);
+}
+
 Status FanOutOutput::OnTimer(SteadyTime now) {
   for (auto& out : outputs_) SLUICE_RETURN_IF_ERROR(out->OnTimer(now));
   return Status::OK();

@@ -21,6 +21,8 @@ class FanOutOutput : public TaskOutput {
   Status EmitWatermark(int64_t watermark) override;
   Status EmitStatus(bool idle) override;
   Status EmitEnd() override;
+  Status EmitBarrier(const Barrier& barrier, TaskSnapshot* snapshot) override;
+  void AddFinalState(TaskSnapshot* snapshot) override;
   Status OnTimer(SteadyTime now) override;
   void Abort() override;
 

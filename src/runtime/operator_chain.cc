@@ -97,4 +97,42 @@ void OperatorChain::Abort() {
   output_->Abort();
 }
 
+Status OperatorChain::SnapshotOperators(CheckpointId id, TaskSnapshot* snapshot) {
+  for (size_t i = 0; i < operators_.size(); ++i) {
+    Operator& op = *operators_[i].op;
+    if (!op.HasState()) continue;
+    OperatorStateSnapshot state;
+    state.node_id = operators_[i].id;
+    SLUICE_RETURN_IF_ERROR(InOperator(i, op.SnapshotState(id, &state.sections)));
+    snapshot->operators.push_back(std::move(state));
+  }
+  return Status::OK();
+}
+
+Status OperatorChain::SnapshotAndForward(const Barrier& barrier, TaskSnapshot* snapshot) {
+  SLUICE_RETURN_IF_ERROR(SnapshotOperators(barrier.id, snapshot));
+  return output_->EmitBarrier(barrier, snapshot);
+}
+
+Status OperatorChain::SnapshotFinal(TaskSnapshot* snapshot) {
+  SLUICE_RETURN_IF_ERROR(SnapshotOperators(snapshot->id, snapshot));
+  output_->AddFinalState(snapshot);
+  return Status::OK();
+}
+
+Status OperatorChain::Restore(const TaskRestore& restore) {
+  if (restore.chain_watermark) {
+    watermark_ = *restore.chain_watermark;
+    for (auto& metrics : metrics_) metrics->watermark.store(watermark_, std::memory_order_relaxed);
+  }
+  for (size_t i = 0; i < operators_.size(); ++i) {
+    Operator& op = *operators_[i].op;
+    if (!op.HasState()) continue;
+    auto it = restore.operators.find(operators_[i].id);
+    if (it == restore.operators.end()) continue;  // a new operator: starts empty
+    SLUICE_RETURN_IF_ERROR(InOperator(i, op.RestoreState(it->second)));
+  }
+  return Status::OK();
+}
+
 }  // namespace sluice

@@ -16,6 +16,7 @@
 
 #include "runtime/operator.h"
 #include "runtime/task_output.h"
+#include "runtime/task_snapshot.h"
 
 namespace sluice {
 
@@ -49,6 +50,15 @@ class OperatorChain {
   Status OnTimer(SteadyTime now);
   void Abort();
 
+  // Checkpoints (docs/design/checkpoints.md §1.2–§1.3).
+  /// At a barrier: every stateful operator's state into `snapshot`, then the barrier to the
+  /// output (a sink pre-commits there).
+  Status SnapshotAndForward(const Barrier& barrier, TaskSnapshot* snapshot);
+  /// After Finish(): the operators' final state and the output's (a sink's last epoch).
+  Status SnapshotFinal(TaskSnapshot* snapshot);
+  /// After Open(), before any row: the operators' saved state and the chain's watermark.
+  Status Restore(const TaskRestore& restore);
+
   int64_t watermark() const { return watermark_; }
   size_t size() const { return operators_.size(); }
   const OperatorMetrics& metrics(size_t i) const { return *metrics_[i]; }
@@ -56,6 +66,7 @@ class OperatorChain {
  private:
   class Link;
   Status Push(size_t index, Batch batch);
+  Status SnapshotOperators(CheckpointId id, TaskSnapshot* snapshot);
   Status InOperator(size_t index, const Status& status) const;
 
   std::vector<ChainedOperator> operators_;

@@ -52,9 +52,33 @@ Status SinkOutput::OnTimer(SteadyTime now) {
 }
 
 Status SinkOutput::EmitEnd() {
-  SLUICE_RETURN_IF_ERROR(Flush(std::chrono::steady_clock::now()));
+  if (checkpointing_) {
+    // The rows since the last barrier form one more epoch, committed by the checkpoint that
+    // includes this task's final snapshot.
+    const CheckpointId epoch = last_barrier_ + 1;
+    auto data = writer_->PreCommit(epoch);
+    if (!data.ok()) return WithTable(data.status());
+    final_committable_ = Committable{writer_index_, epoch, std::move(data).value()};
+    dirty_ = false;
+  } else {
+    SLUICE_RETURN_IF_ERROR(Flush(std::chrono::steady_clock::now()));
+  }
   open_ = false;
   return WithTable(writer_->Close());
+}
+
+Status SinkOutput::EmitBarrier(const Barrier& barrier, TaskSnapshot* snapshot) {
+  auto data = writer_->PreCommit(barrier.id);
+  if (!data.ok()) return WithTable(data.status());
+  last_barrier_ = barrier.id;
+  last_flush_ = std::chrono::steady_clock::now();
+  dirty_ = false;
+  snapshot->committable = Committable{writer_index_, barrier.id, std::move(data).value()};
+  return Status::OK();
+}
+
+void SinkOutput::AddFinalState(TaskSnapshot* snapshot) {
+  if (final_committable_) snapshot->committable = *final_committable_;
 }
 
 void SinkOutput::Abort() {

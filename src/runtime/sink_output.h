@@ -5,10 +5,15 @@
 // Flush() runs every `flush_interval` of wall-clock time (checked between messages, so a quiet
 // stream still gets flushed) and at end of input, followed by Close(). On Abort() (cancel or
 // error) the writer is closed without a final flush. Called only from the owning task's thread.
+//
+// When the job checkpoints, every barrier pre-commits the writer's epoch (SinkWriter::PreCommit)
+// into the task's snapshot, and the end of input pre-commits a last epoch — numbered one above
+// the last barrier seen — that the task's final snapshot carries.
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "runtime/sink.h"
@@ -32,7 +37,17 @@ class SinkOutput : public TaskOutput {
   Status EmitWatermark(int64_t watermark) override;
   Status EmitStatus(bool idle) override { return Status::OK(); }
   Status EmitEnd() override;
+  Status EmitBarrier(const Barrier& barrier, TaskSnapshot* snapshot) override;
+  void AddFinalState(TaskSnapshot* snapshot) override;
   Status OnTimer(SteadyTime now) override;
+
+  /// The job checkpoints; this output feeds writer `writer` of its sink. `restored` is the
+  /// checkpoint the job resumed from (0: none): the first epoch is numbered above it.
+  void EnableCheckpointing(int writer, CheckpointId restored) {
+    checkpointing_ = true;
+    writer_index_ = writer;
+    last_barrier_ = restored;
+  }
   void Abort() override;
 
  private:
@@ -47,6 +62,10 @@ class SinkOutput : public TaskOutput {
   SteadyTime last_flush_;
   bool open_ = false;
   bool dirty_ = false;  // rows written since the last flush
+  bool checkpointing_ = false;
+  int writer_index_ = 0;
+  CheckpointId last_barrier_ = 0;
+  std::optional<Committable> final_committable_;
 };
 
 }  // namespace sluice

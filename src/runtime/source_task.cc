@@ -33,7 +33,66 @@ Result<std::unique_ptr<SourceTask>> SourceTask::Create(std::string name,
   task->chain_ = std::move(chain);
   if (options.batch_size == 0) options.batch_size = 1;
   task->options_ = std::move(options);
+  if (task->options_.restore) {
+    for (const StreamWatermark& w : task->options_.restore->stream_watermarks) {
+      task->restored_watermarks_[w.stream] = w.watermark;
+    }
+  }
   return task;
+}
+
+void SourceTask::TriggerBarrier(const Barrier& barrier) {
+  std::lock_guard<std::mutex> lock(barrier_mutex_);
+  pending_barrier_ = barrier;
+  barrier_requested_.store(true, std::memory_order_release);
+}
+
+std::string SourceTask::StreamName(size_t index, int64_t id) const {
+  const SourceSplitReader& in = splits_[index].input;
+  std::string name = in.reader->StreamName(id);
+  if (!name.empty()) return name;
+  return id == 0 ? in.split.id : in.split.id + "#" + std::to_string(id);
+}
+
+Status SourceTask::Snapshot(TaskSnapshot* snapshot) {
+  for (size_t i = 0; i < splits_.size(); ++i) {
+    SplitState& split = splits_[i];
+    if (split.open) {
+      SLUICE_RETURN_IF_ERROR(
+          InSplit(i, split.input.reader->SnapshotPositions(&snapshot->positions)));
+    } else {
+      snapshot->positions.insert(snapshot->positions.end(), split.final_positions.begin(),
+                                 split.final_positions.end());
+    }
+    for (const auto& [id, stream] : split.streams) {
+      snapshot->watermarks.push_back({StreamName(i, id), stream.watermarks->current()});
+    }
+  }
+  snapshot->task_state = EncodeTaskState(chain_->watermark(), {});
+  return Status::OK();
+}
+
+Status SourceTask::MaybeTakeBarrier(bool* stopped) {
+  if (!barrier_requested_.load(std::memory_order_acquire)) return Status::OK();
+  Barrier barrier;
+  {
+    std::lock_guard<std::mutex> lock(barrier_mutex_);
+    if (!pending_barrier_) return Status::OK();
+    barrier = *pending_barrier_;
+    pending_barrier_.reset();
+    barrier_requested_.store(false, std::memory_order_release);
+  }
+  TaskSnapshot snapshot;
+  snapshot.id = barrier.id;
+  Status status = Snapshot(&snapshot);
+  if (status.ok()) status = chain_->SnapshotAndForward(barrier, &snapshot);
+  if (!status.ok()) {
+    return status.WithContext("checkpoint " + std::to_string(barrier.id) + " of " + name_);
+  }
+  options_.checkpointing.listener->Acknowledge(options_.checkpointing.task_index,
+                                               std::move(snapshot));
+  *stopped = barrier.stop;
+  return Status::OK();
 }
 
 Status SourceTask::InSplit(size_t index, const Status& status) const {
@@ -74,6 +133,10 @@ Result<SourceTask::StreamState*> SourceTask::Stream(size_t index, int64_t id) {
   StreamState stream;
   SLUICE_ASSIGN_OR_RETURN(stream.watermarks,
                           WatermarkGenerator::Create(*table_, options_.eval_context));
+  if (!restored_watermarks_.empty()) {
+    auto saved = restored_watermarks_.find(StreamName(index, id));
+    if (saved != restored_watermarks_.end()) stream.watermarks->AdvanceTo(saved->second);
+  }
   stream.last_active = Clock::now();
   WatermarkValve::Update update;
   stream.input = split.streams_valve->AddInput(&update);
@@ -164,6 +227,9 @@ Status SourceTask::PollSplit(size_t index, bool* progressed) {
     }
   }
   if (end) {
+    if (options_.checkpointing.listener) {
+      SLUICE_RETURN_IF_ERROR(InSplit(index, reader.SnapshotPositions(&split.final_positions)));
+    }
     split.open = false;
     SLUICE_RETURN_IF_ERROR(InSplit(index, reader.Close()));
     SLUICE_RETURN_IF_ERROR(Apply(valve_->OnEnd(static_cast<int>(index))));
@@ -195,8 +261,13 @@ Status SourceTask::CheckIdle(Clock::time_point now) {
 
 Status SourceTask::Loop(RunControl& control) {
   SLUICE_RETURN_IF_ERROR(chain_->Open());
+  if (options_.restore) SLUICE_RETURN_IF_ERROR(chain_->Restore(*options_.restore));
   const auto start = Clock::now();
   for (size_t i = 0; i < splits_.size(); ++i) {
+    if (options_.restore) {
+      SLUICE_RETURN_IF_ERROR(
+          InSplit(i, splits_[i].input.reader->RestorePositions(options_.restore->positions)));
+    }
     SLUICE_RETURN_IF_ERROR(InSplit(i, splits_[i].input.reader->Open()));
     splits_[i].open = true;
     splits_[i].last_active = start;
@@ -205,6 +276,16 @@ Status SourceTask::Loop(RunControl& control) {
   while (!valve_->AllEnded()) {
     if (control.stop_requested()) return Status::Cancelled(name_ + " cancelled");
     if (control.drain_requested()) break;
+    if (options_.checkpointing.listener) {
+      bool stopped = false;
+      SLUICE_RETURN_IF_ERROR(MaybeTakeBarrier(&stopped));
+      if (stopped) {
+        // Stop with savepoint: nothing may follow the barrier; the job stops every task once
+        // the savepoint is complete.
+        while (!control.stop_requested()) control.SleepFor(kMaxBackoff);
+        return Status::Cancelled(name_ + " stopped after a savepoint");
+      }
+    }
     bool progressed = false;
     for (size_t i = 0; i < splits_.size(); ++i) {
       if (!valve_->IsEnded(static_cast<int>(i))) SLUICE_RETURN_IF_ERROR(PollSplit(i, &progressed));
@@ -220,10 +301,26 @@ Status SourceTask::Loop(RunControl& control) {
     }
   }
   if (control.stop_requested()) return Status::Cancelled(name_ + " cancelled");
+  if (options_.checkpointing.listener) {
+    // A drain ends splits early: their final snapshot is where they stopped.
+    for (size_t i = 0; i < splits_.size(); ++i) {
+      if (!splits_[i].open) continue;
+      SLUICE_RETURN_IF_ERROR(
+          InSplit(i, splits_[i].input.reader->SnapshotPositions(&splits_[i].final_positions)));
+    }
+  }
   CloseReaders();
   // End of input (or a drain): nothing more will come, so every window may fire.
   SLUICE_RETURN_IF_ERROR(chain_->AdvanceWatermark(kMaxWatermark));
-  return chain_->Finish();
+  SLUICE_RETURN_IF_ERROR(chain_->Finish());
+  if (!options_.checkpointing.listener) return Status::OK();
+  TaskSnapshot final_snapshot;
+  final_snapshot.finished = true;
+  SLUICE_RETURN_IF_ERROR(Snapshot(&final_snapshot));
+  SLUICE_RETURN_IF_ERROR(chain_->SnapshotFinal(&final_snapshot));
+  options_.checkpointing.listener->TaskFinished(options_.checkpointing.task_index,
+                                                std::move(final_snapshot));
+  return Status::OK();
 }
 
 }  // namespace sluice

@@ -15,11 +15,20 @@
 // downstream, as Flink does at the end of a bounded source), finishes its chain and emits End.
 // Unbounded splits run until the job is drained or stopped.
 //
+// Checkpoints: TriggerBarrier() (any thread) asks for a barrier; the task takes it between two
+// polls — every reader's position after the rows handed over, every stream's watermark, the
+// chain's operators — sends the barrier downstream behind those rows and acknowledges. A stop
+// barrier (stop with savepoint) is the last thing the task emits: it reads nothing more and waits
+// for the job to stop it. A restored task resumes the readers at their saved positions and the
+// streams at their saved watermarks.
+//
 // Runs on its own thread; each SplitReader is used only from it (see source.h).
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +37,7 @@
 #include "runtime/source.h"
 #include "runtime/table_row_builder.h"
 #include "runtime/task.h"
+#include "runtime/task_snapshot.h"
 #include "runtime/watermark_generator.h"
 #include "runtime/watermark_valve.h"
 
@@ -46,6 +56,10 @@ struct SourceTaskOptions {
   EvalContext eval_context;
   /// The job's "rows read" counter for this table (may be null).
   std::atomic<uint64_t>* rows_read = nullptr;
+  /// Set when the job takes checkpoints.
+  TaskCheckpointing checkpointing;
+  /// Set when the job resumes from a checkpoint.
+  std::shared_ptr<const TaskRestore> restore;
 };
 
 class SourceTask : public Task {
@@ -60,6 +74,10 @@ class SourceTask : public Task {
   std::string Name() const override { return name_; }
   Status Run(RunControl& control) override;
 
+  /// Thread-safe: the task emits `barrier` at its next chance (a later trigger replaces one not
+  /// yet taken).
+  void TriggerBarrier(const Barrier& barrier);
+
  private:
   using Clock = std::chrono::steady_clock;
   struct StreamState {
@@ -73,6 +91,8 @@ class SourceTask : public Task {
     std::unordered_map<int64_t, StreamState> streams;
     Clock::time_point last_active;
     bool open = false;
+    /// Checkpointing: the reader's positions when its split ended (the reader is closed then).
+    std::vector<StreamPosition> final_positions;
   };
   SourceTask() = default;
 
@@ -88,6 +108,11 @@ class SourceTask : public Task {
   Status CheckIdle(Clock::time_point now);
   Status InSplit(size_t index, const Status& status) const;
   void CloseReaders();
+  /// The stable name stream `id` of split `index` is saved under.
+  std::string StreamName(size_t index, int64_t id) const;
+  /// Takes a barrier if one was triggered; sets *stopped for a stop barrier.
+  Status MaybeTakeBarrier(bool* stopped);
+  Status Snapshot(TaskSnapshot* snapshot);
 
   std::string name_;
   std::shared_ptr<const TableDef> table_;
@@ -97,6 +122,11 @@ class SourceTask : public Task {
   std::unique_ptr<TableRowBuilder> rows_;
   std::unique_ptr<WatermarkValve> valve_;
   std::vector<WatermarkGenerator::Cut> cuts_;
+
+  std::mutex barrier_mutex_;
+  std::optional<Barrier> pending_barrier_;
+  std::atomic<bool> barrier_requested_{false};
+  std::unordered_map<std::string, int64_t> restored_watermarks_;  // by stream name
 };
 
 }  // namespace sluice

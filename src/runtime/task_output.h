@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "runtime/operator.h"
+#include "runtime/task_snapshot.h"
 
 namespace sluice {
 
@@ -25,6 +26,12 @@ class TaskOutput : public Collector {
   virtual Status EmitStatus(bool idle) = 0;
   /// The task's input ended and its chain finished: nothing follows.
   virtual Status EmitEnd() = 0;
+  /// Checkpoint barrier, after every row and watermark before it: sent to every downstream
+  /// instance; a sink pre-commits its epoch into `snapshot->committable`.
+  virtual Status EmitBarrier(const Barrier& barrier, TaskSnapshot* snapshot) = 0;
+  /// After EmitEnd(), for the task's final snapshot: a sink adds the committable of the epoch it
+  /// pre-committed at the end of input.
+  virtual void AddFinalState(TaskSnapshot* snapshot) {}
   /// Called between messages and while waiting, for wall-clock work (periodic sink flushes).
   virtual Status OnTimer(SteadyTime now) { return Status::OK(); }
   /// The task stops early (cancellation or error): release resources, deliver nothing more.

@@ -97,4 +97,9 @@ WatermarkValve::Update WatermarkValve::Recompute(bool became_active) {
   return update;
 }
 
+void WatermarkValve::RestoreInput(int input, int64_t watermark) {
+  inputs_[input].watermark = watermark;
+  Recompute(false);  // the update is not forwarded: the chain restores its own watermark
+}
+
 }  // namespace sluice

@@ -43,6 +43,9 @@ class WatermarkValve {
   Update OnData(int input);
   Update SetIdle(int input, bool idle);
   Update OnEnd(int input);
+  /// Restore from a checkpoint (before any message): `input`'s watermark as it was saved. The
+  /// output follows silently — the chain's own watermark is restored separately.
+  void RestoreInput(int input, int64_t watermark);
 
   bool AllEnded() const { return num_ended_ == static_cast<int>(inputs_.size()); }
   int num_live() const { return static_cast<int>(inputs_.size()) - num_ended_; }

@@ -57,7 +57,7 @@ Result<TableContext> MakeTableContext(std::shared_ptr<const TableDef> table,
 
 Result<PipelineConnectors> PipelineConnectors::Create(
     const PipelinePlan& plan, const SessionConfig& session, int parallelism,
-    const std::vector<const ConnectorSpec*>& extra) {
+    const std::vector<const ConnectorSpec*>& extra, bool checkpointing) {
   PipelineConnectors out;
   std::set<const PlanNode*> seen;
   std::vector<const PlanNode*> nodes;
@@ -83,6 +83,14 @@ Result<PipelineConnectors> PipelineConnectors::Create(
       auto source = entry.connector->make_source(context);
       if (!source.ok()) return source.status().WithContext("table '" + table.name + "'");
       entry.source = std::move(source).value();
+      if (checkpointing) {
+        Status enabled = entry.source->EnableCheckpointing();
+        if (!enabled.ok()) {
+          return enabled.WithContext("table '" + table.name + "' (connector '" +
+                                     std::string(entry.connector->name) +
+                                     "') with 'execution.checkpointing.interval'");
+        }
+      }
       auto splits = entry.source->ListSplits(parallelism);
       if (!splits.ok()) return splits.status().WithContext("table '" + table.name + "'");
       entry.splits = std::move(splits).value();

@@ -32,10 +32,12 @@ struct SinkTarget {
 class PipelineConnectors {
  public:
   /// `extra` connectors (tests) are looked up by name before the registry. `parallelism` is the
-  /// hint given to ListSplits().
+  /// hint given to ListSplits(). With `checkpointing`, every source is told so before its
+  /// splits are listed (Source::EnableCheckpointing), and one that cannot take part is an error.
   static Result<PipelineConnectors> Create(const PipelinePlan& plan, const SessionConfig& session,
                                            int parallelism,
-                                           const std::vector<const ConnectorSpec*>& extra);
+                                           const std::vector<const ConnectorSpec*>& extra,
+                                           bool checkpointing = false);
 
   /// Resolvers for PlanStages() backed by these sources and sinks (they refer to this object,
   /// which must stay where it is while they are used).

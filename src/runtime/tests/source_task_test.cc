@@ -217,6 +217,7 @@ class BatchCapture : public TaskOutput {
   }
   Status EmitStatus(bool) override { return Status::OK(); }
   Status EmitEnd() override { return Status::OK(); }
+  Status EmitBarrier(const Barrier&, TaskSnapshot*) override { return Status::OK(); }
   std::vector<Batch> batches;
   std::vector<int64_t> watermarks;
 };

@@ -86,6 +86,9 @@ class RecordingOutput : public TaskOutput {
   Status EmitWatermark(int64_t watermark) override { return Add("wm " + WatermarkName(watermark)); }
   Status EmitStatus(bool idle) override { return Add(idle ? "idle" : "active"); }
   Status EmitEnd() override { return Add("end"); }
+  Status EmitBarrier(const Barrier& barrier, TaskSnapshot*) override {
+    return Add("barrier " + std::to_string(barrier.id));
+  }
 
   std::vector<std::string> events() const {
     std::lock_guard<std::mutex> lock(mutex_);
