@@ -81,7 +81,15 @@ void CheckpointCoordinator::RequestSavepoint(
 void CheckpointCoordinator::Acknowledge(int task, TaskSnapshot snapshot) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!pending_ || pending_->id != snapshot.id) return;  // abandoned meanwhile
+    if (!pending_ || pending_->id != snapshot.id) {
+      // The checkpoint was abandoned before this task got to it. Its state is dropped, but the
+      // epoch its sink pre-committed must still be committed — by the next checkpoint.
+      const int sink = layout_.tasks[task].sink;
+      if (sink >= 0 && snapshot.committable && !snapshot.committable->data.empty()) {
+        carried_[sink].push_back(std::move(*snapshot.committable));
+      }
+      return;
+    }
     pending_->acks[task] = std::move(snapshot);
   }
   wake_.notify_all();
@@ -182,11 +190,12 @@ void CheckpointCoordinator::Loop() {
         Pending pending = std::move(*pending_);
         pending_.reset();
         std::map<int, TaskSnapshot> finished = finished_;
+        std::vector<std::vector<Committable>> carried = TakeCarried();
         std::optional<SavepointRequest> savepoint = std::move(savepoint_in_flight_);
         savepoint_in_flight_.reset();
         lock.unlock();
         const CheckpointId id = pending.id;
-        Status status = Complete(std::move(pending), finished);
+        Status status = Complete(std::move(pending), finished, std::move(carried));
         if (savepoint && savepoint->done) {
           savepoint->done(status, storage_->directory() + "/" + CheckpointDirectoryName(id));
         }
@@ -205,14 +214,20 @@ void CheckpointCoordinator::Loop() {
   }
 }
 
+std::vector<std::vector<Committable>> CheckpointCoordinator::TakeCarried() {
+  std::vector<std::vector<Committable>> carried(layout_.sinks.size());
+  carried.swap(carried_);
+  return carried;
+}
+
 CheckpointData CheckpointCoordinator::Assemble(const Pending& pending,
                                                const std::map<int, TaskSnapshot>& finished,
+                                               std::vector<std::vector<Committable>> carried,
                                                std::vector<std::vector<Committable>>* to_commit) {
   CheckpointData data;
   for (const auto& source : layout_.sources) data.sources.push_back({source.uid, source.table});
   for (const auto& sink : layout_.sinks) data.sinks.push_back({sink.uid, sink.table});
-  to_commit->assign(layout_.sinks.size(), {});
-  for (size_t s = 0; s < layout_.sinks.size(); ++s) (*to_commit)[s] = carried_[s];
+  *to_commit = std::move(carried);
   for (size_t t = 0; t < layout_.tasks.size(); ++t) {
     const CheckpointJobLayout::Task& task = layout_.tasks[t];
     auto ack = pending.acks.find(static_cast<int>(t));
@@ -244,10 +259,10 @@ CheckpointData CheckpointCoordinator::Assemble(const Pending& pending,
   return data;
 }
 
-Status CheckpointCoordinator::Complete(Pending pending,
-                                       const std::map<int, TaskSnapshot>& finished) {
+Status CheckpointCoordinator::Complete(Pending pending, const std::map<int, TaskSnapshot>& finished,
+                                       std::vector<std::vector<Committable>> carried) {
   std::vector<std::vector<Committable>> to_commit;
-  CheckpointData data = Assemble(pending, finished, &to_commit);
+  CheckpointData data = Assemble(pending, finished, std::move(carried), &to_commit);
   auto directory = storage_->PendingDirectory(pending.id);
   if (!directory.ok()) return directory.status();
   uint64_t bytes = 0;
@@ -284,7 +299,6 @@ Status CheckpointCoordinator::Complete(Pending pending,
       done = std::max(done, c.checkpoint);
     }
   }
-  for (auto& carried : carried_) carried.clear();
   SLUICE_RETURN_IF_ERROR(storage_->Retain(config_.retained));
 
   std::lock_guard<std::mutex> lock(mutex_);
@@ -320,12 +334,14 @@ Status CheckpointCoordinator::CompleteFinal() {
     }
   }
   Pending final_checkpoint;
+  std::vector<std::vector<Committable>> carried;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     final_checkpoint.id = ++last_id_;
+    carried = TakeCarried();
   }
   final_checkpoint.started_micros = NowMicros();
-  return Complete(std::move(final_checkpoint), finished);
+  return Complete(std::move(final_checkpoint), finished, std::move(carried));
 }
 
 }  // namespace sluice

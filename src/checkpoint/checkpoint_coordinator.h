@@ -124,8 +124,12 @@ class CheckpointCoordinator final : public CheckpointListener {
   /// Mutex held: every task acknowledged `pending_` or finished.
   bool AllAccounted() const;
   /// Writes, completes and commits `pending` (mutex not held).
-  Status Complete(Pending pending, const std::map<int, TaskSnapshot>& finished);
+  Status Complete(Pending pending, const std::map<int, TaskSnapshot>& finished,
+                  std::vector<std::vector<Committable>> carried);
+  /// Mutex held: the carried committables, handed to the checkpoint being completed.
+  std::vector<std::vector<Committable>> TakeCarried();
   CheckpointData Assemble(const Pending& pending, const std::map<int, TaskSnapshot>& finished,
+                          std::vector<std::vector<Committable>> carried,
                           std::vector<std::vector<Committable>>* to_commit);
   void Fail(const Status& status);
 

@@ -15,9 +15,15 @@ struct RunFlags {
   int parallelism = 0;  // 0: SET 'parallelism.default' or the number of cores
   int batch_size = 0;
   bool quiet = false;  // no live status line
+  // Checkpoints.
+  std::string from_checkpoint;  // a chk-N directory to resume from
+  std::string from_savepoint;   // the same, for a savepoint
+  bool allow_non_restored_state = false;
 };
 
 int RunCommand(const RunFlags& flags);
+/// 'pipeline.name' when the SQL does not set it: the file's name without ".sql".
+std::string PipelineNameOf(const std::string& file);
 int ValidateCommand(const std::string& file);
 int ExplainCommand(const RunFlags& flags);
 int QueryCommand(const std::string& database, const std::string& sql);
@@ -48,6 +54,18 @@ struct ProduceFlags {
   bool verbose = false;
 };
 int ProduceCommand(const ProduceFlags& flags);
+
+/// sluice checkpoints list / sluice savepoint (checkpoints_command.cc). The pipeline's
+/// checkpoint directory comes from the SQL file's SETs ('state.checkpoints.dir',
+/// 'pipeline.name' defaulting to the file's name) unless --dir/--pipeline are given.
+struct CheckpointsFlags {
+  std::string file;
+  std::string dir;
+  std::string pipeline;
+  bool stop = false;  // savepoint: stop the job after it
+};
+int CheckpointsListCommand(const CheckpointsFlags& flags);
+int SavepointCommand(const CheckpointsFlags& flags);
 
 /// Prints "error: ..." to stderr and maps the status to an exit code.
 int ReportError(const Status& status);

@@ -22,6 +22,29 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "run a pipeline until its bounded sources end, or Ctrl-C");
   add_job_flags(run);
   run->add_flag("-q,--quiet", run_flags.quiet, "no live status line");
+  run->add_option("--from-checkpoint", run_flags.from_checkpoint,
+                  "resume from this checkpoint directory (default: the pipeline's latest)");
+  run->add_option("--from-savepoint", run_flags.from_savepoint,
+                  "resume from this savepoint directory");
+  run->add_flag("--allow-non-restored-state", run_flags.allow_non_restored_state,
+                "start even if saved state belongs to no operator of the SQL (it is dropped)");
+
+  sluice::cli::CheckpointsFlags checkpoints_flags;
+  auto add_checkpoint_target = [&](CLI::App* cmd) {
+    cmd->add_option("file", checkpoints_flags.file,
+                    "pipeline SQL file (its SETs name the checkpoint directory)");
+    cmd->add_option("--dir", checkpoints_flags.dir, "'state.checkpoints.dir'");
+    cmd->add_option("--pipeline", checkpoints_flags.pipeline, "'pipeline.name'");
+  };
+  auto* checkpoints = app.add_subcommand("checkpoints", "list a pipeline's checkpoints");
+  checkpoints->require_subcommand(1);
+  auto* checkpoints_list =
+      checkpoints->add_subcommand("list", "checkpoints and savepoints: id, time, size, offsets");
+  add_checkpoint_target(checkpoints_list);
+  auto* savepoint = app.add_subcommand(
+      "savepoint", "ask a running pipeline for a savepoint (and stop it with --stop)");
+  add_checkpoint_target(savepoint);
+  savepoint->add_flag("--stop", checkpoints_flags.stop, "stop the pipeline after the savepoint");
 
   auto* validate = app.add_subcommand("validate", "check a pipeline's SQL, types and options");
   std::string validate_file;
@@ -99,5 +122,7 @@ int main(int argc, char** argv) {
   if (*explain) return sluice::cli::ExplainCommand(run_flags);
   if (*query) return sluice::cli::QueryCommand(database, sql);
   if (*produce) return sluice::cli::ProduceCommand(produce_flags);
+  if (*checkpoints_list) return sluice::cli::CheckpointsListCommand(checkpoints_flags);
+  if (*savepoint) return sluice::cli::SavepointCommand(checkpoints_flags);
   return 2;
 }

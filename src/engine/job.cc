@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "exec/operators/operator_factory.h"
 #include "exec/physical_planner/physical_planner.h"
@@ -17,6 +18,7 @@ namespace {
 
 constexpr const char* kFlushIntervalKey = "sluice.sink.flush-interval";
 constexpr const char* kLateRowsPathKey = "sluice.late-rows.path";
+constexpr const char* kMaxRowsPerSecondKey = "sluice.source.max-rows-per-second";
 
 std::string TaskName(const Stage& stage, int instance) {
   return "stage " + std::to_string(stage.id) + " [" + std::to_string(instance + 1) + "/" +
@@ -116,6 +118,16 @@ Status Job::Build() {
         }
         idle_timeout = *parsed;
       }
+      double max_rows_per_second = 0;
+      if (auto limit = session_.Get(kMaxRowsPerSecondKey)) {
+        char* end = nullptr;
+        max_rows_per_second = std::strtod(limit->c_str(), &end);
+        if (end == limit->c_str() || *end != '\0' || max_rows_per_second < 0) {
+          return Status::InvalidOption(std::string("'") + kMaxRowsPerSecondKey +
+                                       "' must be a number of rows per second, got '" + *limit +
+                                       "'");
+        }
+      }
       // Splits are dealt round-robin over the stage's instances.
       std::vector<std::vector<SourceSplitReader>> assigned(stage.parallelism);
       for (size_t k = 0; k < scan.splits.size(); ++k) {
@@ -133,6 +145,7 @@ Status Job::Build() {
         source_options.idle_timeout_micros = idle_timeout;
         source_options.eval_context.time_zone = session_.LocalTimeZone();
         source_options.rows_read = rows_read;
+        source_options.max_rows_per_second = max_rows_per_second;
         source_options.checkpointing = {coordinator_.get(), static_cast<int>(group_.num_tasks())};
         source_options.restore = RestoreFor(stage, i);
         SLUICE_ASSIGN_OR_RETURN(

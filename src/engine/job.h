@@ -77,6 +77,8 @@ class Job {
   /// Stop with a savepoint (checkpoints on): `done` gets its directory once it is complete and
   /// committed, and the job then stops.
   void StopWithSavepoint(std::function<void(const Status&, const std::string&)> done);
+  /// A savepoint without stopping.
+  void TakeSavepoint(std::function<void(const Status&, const std::string&)> done);
 
   const PhysicalPlan& physical_plan() const { return physical_; }
   const SessionConfig& session() const { return session_; }

@@ -164,6 +164,14 @@ std::shared_ptr<const TaskRestore> Job::RestoreFor(const Stage& stage, int insta
   return restore;
 }
 
+void Job::TakeSavepoint(std::function<void(const Status&, const std::string&)> done) {
+  if (!coordinator_) {
+    if (done) done(Status::InvalidArgument("savepoints need checkpoints on"), "");
+    return;
+  }
+  coordinator_->RequestSavepoint(/*stop=*/false, std::move(done));
+}
+
 void Job::StopWithSavepoint(std::function<void(const Status&, const std::string&)> done) {
   if (!coordinator_) {
     if (done) done(Status::InvalidArgument("savepoints need checkpoints on"), "");

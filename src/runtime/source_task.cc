@@ -159,6 +159,10 @@ Status SourceTask::EmitRows(size_t index, StreamState& stream, Batch physical) {
   if (options_.rows_read) {
     options_.rows_read->fetch_add(physical.num_rows(), std::memory_order_relaxed);
   }
+  if (options_.max_rows_per_second > 0) {
+    if (rate_rows_ == 0) rate_start_ = Clock::now();
+    rate_rows_ += physical.num_rows();
+  }
   // The stream and split have rows again: they are active before the rows are sent.
   SLUICE_RETURN_IF_ERROR(ApplySplit(index, split.streams_valve->OnData(stream.input)));
   SLUICE_RETURN_IF_ERROR(Apply(valve_->OnData(static_cast<int>(index))));
@@ -293,6 +297,14 @@ Status SourceTask::Loop(RunControl& control) {
     const auto now = Clock::now();
     SLUICE_RETURN_IF_ERROR(CheckIdle(now));
     SLUICE_RETURN_IF_ERROR(chain_->OnTimer(now));
+    if (options_.max_rows_per_second > 0 && rate_rows_ > 0) {
+      // Sleep until the rows emitted so far are within the rate (checked per poll round).
+      const auto due = rate_start_ + std::chrono::microseconds(static_cast<int64_t>(
+                                         rate_rows_ * 1e6 / options_.max_rows_per_second));
+      if (due > now)
+        control.SleepFor(std::chrono::duration_cast<std::chrono::microseconds>(
+            std::min<Clock::duration>(due - now, std::chrono::milliseconds(100))));
+    }
     if (progressed) {
       backoff = kMinBackoff;
     } else if (!valve_->AllEnded()) {

@@ -56,6 +56,9 @@ struct SourceTaskOptions {
   EvalContext eval_context;
   /// The job's "rows read" counter for this table (may be null).
   std::atomic<uint64_t>* rows_read = nullptr;
+  /// 'sluice.source.max-rows-per-second': at most this many rows per second from this task
+  /// (0: no limit) — to replay a backlog gently, or to slow a test down.
+  double max_rows_per_second = 0;
   /// Set when the job takes checkpoints.
   TaskCheckpointing checkpointing;
   /// Set when the job resumes from a checkpoint.
@@ -122,6 +125,10 @@ class SourceTask : public Task {
   std::unique_ptr<TableRowBuilder> rows_;
   std::unique_ptr<WatermarkValve> valve_;
   std::vector<WatermarkGenerator::Cut> cuts_;
+
+  /// Rate limit: rows emitted since the limit's clock started.
+  Clock::time_point rate_start_;
+  uint64_t rate_rows_ = 0;
 
   std::mutex barrier_mutex_;
   std::optional<Barrier> pending_barrier_;

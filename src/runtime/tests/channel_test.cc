@@ -99,5 +99,54 @@ TEST(ChannelTest, ManyProducersDeliverEverythingPerProducerInOrder) {
   for (int p = 0; p < kProducers; ++p) EXPECT_EQ(last[p], kPerProducer - 1);
 }
 
+TEST(ChannelTest, BlockedLaneIsSkippedUntilUnblockedAndKeepsItsOrder) {
+  Channel channel(4, 2);
+  ASSERT_TRUE(channel.Push(Message::MakeBarrier(0, Barrier{7})).ok());
+  ASSERT_TRUE(channel.Push(Message::Watermark(0, 1)).ok());
+  ASSERT_TRUE(channel.Push(Message::Watermark(1, 2)).ok());
+  ASSERT_TRUE(channel.Push(Message::MakeBarrier(1, Barrier{7})).ok());
+  Message m;
+  ASSERT_EQ(channel.Pop(&m, milliseconds(10)), PopResult::kMessage);
+  EXPECT_EQ(m.kind, MessageKind::kBarrier);
+  EXPECT_EQ(m.producer, 0);
+  channel.Block(0);
+  // Producer 0's watermark is older, but its lane is blocked: producer 1 goes first.
+  ASSERT_EQ(channel.Pop(&m, milliseconds(10)), PopResult::kMessage);
+  EXPECT_EQ(m.producer, 1);
+  EXPECT_EQ(m.watermark, 2);
+  ASSERT_EQ(channel.Pop(&m, milliseconds(10)), PopResult::kMessage);
+  EXPECT_EQ(m.kind, MessageKind::kBarrier);
+  EXPECT_EQ(m.producer, 1);
+  EXPECT_EQ(channel.Pop(&m, milliseconds(1)), PopResult::kTimeout) << "lane 0 is blocked";
+  channel.UnblockAll();
+  ASSERT_EQ(channel.Pop(&m, milliseconds(10)), PopResult::kMessage);
+  EXPECT_EQ(m.producer, 0);
+  EXPECT_EQ(m.watermark, 1);
+}
+
+TEST(ChannelTest, FullBlockedLaneDoesNotStopOtherProducers) {
+  // With a shared capacity, producer 0 filling the channel behind its barrier would keep
+  // producer 1 from ever delivering its own barrier: lanes have their own capacity.
+  Channel channel(2, 2);
+  channel.Block(0);
+  ASSERT_TRUE(channel.Push(Message::Watermark(0, 1)).ok());
+  ASSERT_TRUE(channel.Push(Message::Watermark(0, 2)).ok());
+  std::atomic<bool> pushed{false};
+  std::thread producer([&] {
+    EXPECT_TRUE(channel.Push(Message::MakeBarrier(1, Barrier{3})).ok());
+    pushed = true;
+  });
+  producer.join();
+  EXPECT_TRUE(pushed.load());
+  Message m;
+  ASSERT_EQ(channel.Pop(&m, milliseconds(10)), PopResult::kMessage);
+  EXPECT_EQ(m.kind, MessageKind::kBarrier);
+}
+
+TEST(ChannelTest, PushFromAnUnknownProducerIsAnError) {
+  Channel channel(2, 1);
+  EXPECT_EQ(channel.Push(Message::End(3)).code(), ErrorCode::kInternal);
+}
+
 }  // namespace
 }  // namespace sluice
