@@ -237,8 +237,8 @@ CheckpointData CheckpointCoordinator::Assemble(const Pending& pending,
     for (const OperatorStateSnapshot& op : snapshot.operators) {
       auto it = layout_.operators.find(op.node_id);
       if (it == layout_.operators.end()) continue;
-      data.operators.push_back(
-          {it->second.uid, it->second.kind, task.instance, task.parallelism, op.sections});
+      data.operators.push_back({it->second.uid, it->second.kind, it->second.signature,
+                                task.instance, task.parallelism, op.sections});
     }
     if (task.source >= 0) {
       SavedSource& source = data.sources[task.source];

@@ -49,6 +49,7 @@ struct CheckpointJobLayout {
   struct Operator {
     std::string uid;
     std::string kind;
+    std::string signature;
     int parallelism = 1;
   };
   struct SourceTable {

@@ -114,7 +114,7 @@ Result<std::string> WriteCheckpointData(const CheckpointData& data, const std::s
   for (const SavedTask& task : data.tasks) {
     SLUICE_RETURN_IF_ERROR(file->AddSection(TaskSection(task.key, task.instance), task.state));
   }
-  for (const SavedOperator& op : data.operators) {
+  for (const SavedOperatorState& op : data.operators) {
     SLUICE_RETURN_IF_ERROR(
         file->AddSection(OperatorSection(op.uid, op.instance), EncodeSections(op.sections)));
   }
@@ -150,7 +150,7 @@ Result<std::string> WriteCheckpointData(const CheckpointData& data, const std::s
   Key("operators", &out);
   out += "[";
   for (size_t i = 0; i < data.operators.size(); ++i) {
-    const SavedOperator& op = data.operators[i];
+    const SavedOperatorState& op = data.operators[i];
     if (i) out += ",";
     out += "{";
     Key("uid", &out);
@@ -158,6 +158,9 @@ Result<std::string> WriteCheckpointData(const CheckpointData& data, const std::s
     out += ",";
     Key("kind", &out);
     AppendJsonString(op.kind, &out);
+    out += ",";
+    Key("signature", &out);
+    AppendJsonString(op.signature, &out);
     out += ",\"instance\":" + std::to_string(op.instance) +
            ",\"parallelism\":" + std::to_string(op.parallelism) + "}";
   }
@@ -260,9 +263,10 @@ Result<std::unique_ptr<LoadedCheckpoint>> LoadedCheckpoint::Load(const Manifest&
   for (simdjson::dom::element e : operators) {
     simdjson::dom::object o;
     if (e.get_object().get(o)) return Malformed("operator is not an object");
-    SavedOperator op;
+    SavedOperatorState op;
     SLUICE_ASSIGN_OR_RETURN(op.uid, GetString(o, "uid"));
     SLUICE_ASSIGN_OR_RETURN(op.kind, GetString(o, "kind"));
+    SLUICE_ASSIGN_OR_RETURN(op.signature, GetString(o, "signature"));
     SLUICE_ASSIGN_OR_RETURN(int64_t instance, GetInt(o, "instance"));
     SLUICE_ASSIGN_OR_RETURN(int64_t parallelism, GetInt(o, "parallelism"));
     op.instance = static_cast<int>(instance);

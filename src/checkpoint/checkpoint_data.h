@@ -22,9 +22,10 @@
 
 namespace sluice {
 
-struct SavedOperator {
+struct SavedOperatorState {
   std::string uid;
-  std::string kind;  // "GroupAggregate", for reports
+  std::string kind;       // "GroupAggregate", for reports
+  std::string signature;  // canonical signature JSON (exec/plan/operator_signature.h)
   int instance = 0;
   int parallelism = 1;
   StateSections sections;  // writing only
@@ -52,7 +53,7 @@ struct SavedSink {
 
 struct CheckpointData {
   std::vector<SavedTask> tasks;
-  std::vector<SavedOperator> operators;
+  std::vector<SavedOperatorState> operators;
   std::vector<SavedSource> sources;
   std::vector<SavedSink> sinks;
 };
@@ -70,7 +71,7 @@ class LoadedCheckpoint {
   const Manifest& manifest() const { return manifest_; }
   const std::vector<SavedTask>& tasks() const { return tasks_; }
   /// Operators without their sections (use Sections()).
-  const std::vector<SavedOperator>& operators() const { return operators_; }
+  const std::vector<SavedOperatorState>& operators() const { return operators_; }
   const std::vector<SavedSource>& sources() const { return sources_; }
   const std::vector<SavedSink>& sinks() const { return sinks_; }
   uint64_t state_bytes() const { return state_bytes_; }
@@ -87,7 +88,7 @@ class LoadedCheckpoint {
 
   Manifest manifest_;
   std::vector<SavedTask> tasks_;
-  std::vector<SavedOperator> operators_;
+  std::vector<SavedOperatorState> operators_;
   std::vector<SavedSource> sources_;
   std::vector<SavedSink> sinks_;
   std::shared_ptr<StateFileReader> state_;

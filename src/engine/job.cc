@@ -6,6 +6,7 @@
 
 #include "exec/operators/operator_factory.h"
 #include "exec/physical_planner/physical_planner.h"
+#include "exec/plan/operator_signature.h"
 #include "runtime/exchange_output.h"
 #include "runtime/fan_out_output.h"
 #include "runtime/operator_task.h"
@@ -65,10 +66,10 @@ Status Job::Build() {
       connectors_, PipelineConnectors::Create(plan_, session_, parallelism,
                                               options_.extra_connectors, checkpoints_.enabled));
   SLUICE_ASSIGN_OR_RETURN(physical_, PlanStages(plan_, connectors_.PlannerInputs(parallelism)));
-  for (const Stage& stage : physical_.stages) {
-    if (stage.source) uids_[stage.source] = stage.source->id;
-    for (const PlanNode* node : stage.operators) uids_[node] = node->id;
-    if (stage.sink) uids_[stage.sink] = stage.sink->id;
+  // Stable ids from the SQL (exec/plan/operator_signature.h): state is saved under them.
+  for (OperatorSignatureWithUid& signed_node : SignOperators(StatefulNodesInSqlOrder(plan_))) {
+    uids_[signed_node.node] = signed_node.uid;
+    signatures_[signed_node.node] = std::move(signed_node);
   }
   if (checkpoints_.enabled) {
     SLUICE_RETURN_IF_ERROR(SetUpCheckpoints());
@@ -203,7 +204,11 @@ void Job::AddTask(std::unique_ptr<Task> task, const Stage& stage, int instance,
     for (const PlanNode* node : stage.operators) {
       auto uid = uids_.find(node);
       if (uid == uids_.end()) continue;
-      layout_.operators[node->id] = {uid->second, ChainName(*node), stage.parallelism};
+      auto signed_node = signatures_.find(node);
+      layout_.operators[node->id] = {
+          uid->second, ChainName(*node),
+          signed_node != signatures_.end() ? CanonicalJson(signed_node->second.signature) : "",
+          stage.parallelism};
     }
     layout_.tasks.push_back(std::move(entry));
   }

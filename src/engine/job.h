@@ -28,6 +28,7 @@
 #include "engine/checkpoint_settings.h"
 #include "exec/physical_planner/physical_plan.h"
 #include "exec/physical_planner/pipeline_connectors.h"
+#include "exec/plan/operator_signature.h"
 #include "runtime/job_metrics.h"
 #include "runtime/late_row_recorder.h"
 #include "runtime/operator_chain.h"
@@ -121,6 +122,7 @@ class Job {
   std::unique_ptr<LoadedCheckpoint> restored_;
   std::string restore_report_;
   std::map<const PlanNode*, std::string> uids_;
+  std::map<const PlanNode*, OperatorSignatureWithUid> signatures_;
   std::vector<std::unique_ptr<SinkCommitter>> committers_;
   std::map<std::string, SinkCommitter*> committers_by_uid_;
   CheckpointJobLayout layout_;

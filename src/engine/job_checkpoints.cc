@@ -9,6 +9,7 @@
 #include <set>
 
 #include "engine/job.h"
+#include "exec/plan/state_compat.h"
 #include "runtime/task_snapshot.h"
 
 namespace sluice {
@@ -75,16 +76,29 @@ Status Job::SetUpCheckpoints() {
 }
 
 Status Job::CheckStateCompatibility() {
+  // Operators: the report names what is restored, what starts empty and, for state no operator
+  // takes, the closest current operator and what changed.
+  std::vector<SavedOperator> old_ops;
+  std::set<std::string> seen;
+  for (const SavedOperatorState& op : restored_->operators()) {
+    if (!seen.insert(op.uid).second) continue;
+    old_ops.push_back({op.uid, op.kind, op.signature, op.parallelism});
+  }
+  std::vector<OperatorSignatureWithUid> new_ops;
+  for (const auto& [node, signed_node] : signatures_) {
+    if (HasOperatorState(*node) && node->kind != PlanKind::kScan && node->kind != PlanKind::kSink) {
+      new_ops.push_back(signed_node);
+    }
+  }
+  StateCompatReport report = Compare(old_ops, new_ops);
+  std::string dropped;
+  for (const std::string& line : report.lines) {
+    if (line.rfind("DROPPED", 0) == 0) dropped += "\n  " + line;
+  }
   std::set<std::string> current;
   for (const auto& [node, uid] : uids_) current.insert(uid);
-  std::set<std::string> reported;
-  std::string dropped;
-  for (const SavedOperator& op : restored_->operators()) {
-    if (current.count(op.uid) || !reported.insert(op.uid).second) continue;
-    dropped += "\n  DROPPED " + op.kind + " " + op.uid;
-  }
   for (const SavedSource& source : restored_->sources()) {
-    if (current.count(source.uid) || !reported.insert(source.uid).second) continue;
+    if (current.count(source.uid)) continue;
     dropped += "\n  DROPPED positions of table '" + source.table + "' (" + source.uid + ")";
   }
   if (dropped.empty()) return Status::OK();
@@ -150,7 +164,7 @@ std::shared_ptr<const TaskRestore> Job::RestoreFor(const Stage& stage, int insta
     auto uid = uids_.find(node);
     if (uid == uids_.end()) continue;
     OperatorRestore op;
-    for (const SavedOperator& saved : restored_->operators()) {
+    for (const SavedOperatorState& saved : restored_->operators()) {
       if (saved.uid != uid->second) continue;
       op.old_parallelism = saved.parallelism;
       if (saved.parallelism == stage.parallelism && saved.instance != instance) continue;
