@@ -10,6 +10,9 @@ class FastRandom {
  public:
   explicit FastRandom(uint64_t seed) : state_(seed) {}
 
+  /// The whole state: FastRandom(state()) continues the same stream (checkpoints).
+  uint64_t state() const { return state_; }
+
   uint64_t Next() {
     uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;

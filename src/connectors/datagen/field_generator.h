@@ -28,6 +28,15 @@ class FieldGenerator {
   /// first_row .. first_row + count - 1.
   void Fill(Column* column, size_t count, uint64_t first_row, const GeneratorClock& clock);
 
+  /// The state of the value and NULL streams: with the row index, all a checkpoint needs (a
+  /// random value takes a varying number of draws, so the row index alone does not say it).
+  uint64_t values_state() const { return values_.state(); }
+  uint64_t nulls_state() const { return nulls_.state(); }
+  void RestoreState(uint64_t values, uint64_t nulls) {
+    values_ = FastRandom(values);
+    nulls_ = FastRandom(nulls);
+  }
+
  private:
   void FillRandom(Column* column, size_t count, const GeneratorClock& clock);
   void FillSequence(Column* column, size_t count, uint64_t first_row);

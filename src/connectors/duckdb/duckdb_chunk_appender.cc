@@ -48,13 +48,15 @@ void CopyValues(const Column& column, const uint32_t* rows, size_t first, size_t
 
 Result<std::unique_ptr<DuckDbChunkAppender>> DuckDbChunkAppender::Create(
     duckdb_connection connection, const std::string& catalog, const std::string& table,
-    std::vector<LogicalType> types) {
+    std::vector<LogicalType> types, const std::vector<duckdb_type>& leading_types) {
   std::unique_ptr<DuckDbChunkAppender> appender(new DuckDbChunkAppender(table, std::move(types)));
+  appender->leading_ = leading_types.size();
   if (duckdb_appender_create_ext(connection, catalog.empty() ? nullptr : catalog.c_str(), "main",
                                  table.c_str(), &appender->appender_) == DuckDBError) {
     return appender->Error("cannot append to");
   }
   std::vector<duckdb_logical_type> chunk_types;
+  for (duckdb_type t : leading_types) chunk_types.push_back(duckdb_create_logical_type(t));
   for (const LogicalType& type : appender->types_) chunk_types.push_back(MakeDuckDbType(type));
   appender->chunk_ = duckdb_create_data_chunk(chunk_types.data(), chunk_types.size());
   for (duckdb_logical_type& t : chunk_types) duckdb_destroy_logical_type(&t);
@@ -143,18 +145,24 @@ void DuckDbChunkAppender::FillVector(duckdb_vector vector, const LogicalType& ty
 }
 
 Status DuckDbChunkAppender::Append(const Batch& batch, const std::vector<int>& columns,
-                                   const uint32_t* rows, size_t count) {
+                                   const uint32_t* rows, size_t count,
+                                   const LeadingFiller& leading) {
   if (columns.size() != types_.size()) {
     return Status::Internal("DuckDB appender: " + std::to_string(columns.size()) +
                             " columns given for a table of " + std::to_string(types_.size()));
+  }
+  if (leading_ > 0 && !leading) {
+    return Status::Internal("DuckDB appender: the leading columns of '" + table_ +
+                            "' need a filler");
   }
   const size_t capacity = duckdb_vector_size();
   for (size_t first = 0; first < count; first += capacity) {
     const size_t n = std::min(capacity, count - first);
     duckdb_data_chunk_reset(chunk_);
+    if (leading_ > 0) leading(chunk_, rows, first, n);
     for (size_t c = 0; c < columns.size(); ++c) {
-      FillVector(duckdb_data_chunk_get_vector(chunk_, c), types_[c], *batch.column(columns[c]),
-                 rows, first, n);
+      FillVector(duckdb_data_chunk_get_vector(chunk_, leading_ + c), types_[c],
+                 *batch.column(columns[c]), rows, first, n);
     }
     duckdb_data_chunk_set_size(chunk_, n);
     if (duckdb_append_data_chunk(appender_, chunk_) == DuckDBError) {

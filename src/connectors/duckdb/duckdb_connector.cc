@@ -33,6 +33,12 @@ Result<std::unique_ptr<Sink>> MakeDuckDbSink(const TableContext& context) {
   auto interval = ParseDuration(reader.String("sink.buffer-flush.interval", "1 s"));
   if (!interval.ok()) return interval.status().WithContext("option 'sink.buffer-flush.interval'");
   config.flush_interval_micros = *interval;
+  const std::string guarantee = reader.String("sink.delivery-guarantee", "exactly-once");
+  if (guarantee != "exactly-once" && guarantee != "at-least-once") {
+    return Status::InvalidOption("option 'sink.delivery-guarantee' is '" + guarantee +
+                                 "'; expected 'exactly-once' or 'at-least-once'");
+  }
+  config.exactly_once = guarantee == "exactly-once";
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<DuckDbSink> sink, DuckDbSink::Make(std::move(config)));
   return std::unique_ptr<Sink>(std::move(sink));
 }
@@ -48,6 +54,9 @@ const ConnectorSpec kDuckDbConnector = {
             {"table-name", "", "DuckDB table; default: the SQL table's name."},
             {"sink.buffer-flush.max-rows", "100000", "Flush after this many buffered rows."},
             {"sink.buffer-flush.interval", "1 s", "Flush this long after the last flush."},
+            {"sink.delivery-guarantee", "exactly-once",
+             "exactly-once (when the job takes checkpoints: rows are staged and become visible "
+             "when their checkpoint completes) or at-least-once."},
         },
     .make_sink = MakeDuckDbSink,
 };

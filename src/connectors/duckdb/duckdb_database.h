@@ -61,6 +61,9 @@ class DuckDbDatabase : public std::enable_shared_from_this<DuckDbDatabase> {
   const std::string& path() const { return path_; }
   /// Serializes catalog changes (CREATE TABLE) of the tables that share this database.
   std::mutex& schema_mutex() { return schema_mutex_; }
+  /// Serializes the exactly-once sinks' commit transactions on this database: they would only
+  /// conflict with each other in DuckDB's optimistic concurrency control.
+  std::mutex& commit_mutex() { return commit_mutex_; }
 
  private:
   DuckDbDatabase(std::string path, duckdb_database database, bool shared)
@@ -71,6 +74,7 @@ class DuckDbDatabase : public std::enable_shared_from_this<DuckDbDatabase> {
   duckdb_database database_ = nullptr;
   bool shared_;
   std::mutex schema_mutex_;
+  std::mutex commit_mutex_;
 };
 
 /// "name" with embedded quotes doubled.

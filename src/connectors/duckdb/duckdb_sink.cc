@@ -4,7 +4,9 @@
 
 #include "connectors/duckdb/changelog_buffer.h"
 #include "connectors/duckdb/duckdb_chunk_appender.h"
+#include "connectors/duckdb/duckdb_committer.h"
 #include "connectors/duckdb/duckdb_schema.h"
+#include "connectors/duckdb/duckdb_staging_writer.h"
 
 namespace sluice {
 
@@ -200,6 +202,9 @@ Status DuckDbSink::EnsureTableOnce() {
   std::lock_guard<std::mutex> schema_lock(database_->schema_mutex());
   SLUICE_RETURN_IF_ERROR(
       EnsureDuckDbTable(connection, config_.table, config_.schema, config_.primary_key));
+  if (staging_) {
+    SLUICE_RETURN_IF_ERROR(EnsureDuckDbStaging(connection, config_.table, config_.schema));
+  }
   table_ready_ = true;
   return Status::OK();
 }
@@ -207,12 +212,29 @@ Status DuckDbSink::EnsureTableOnce() {
 Result<std::unique_ptr<SinkWriter>> DuckDbSink::CreateWriter(int instance, int parallelism) {
   SLUICE_RETURN_IF_ERROR(EnsureTableOnce());
   SLUICE_ASSIGN_OR_RETURN(DuckDbConnection connection, database_->Connect());
+  if (staging_) return MakeDuckDbStagingWriter(config_, std::move(connection), target_, instance);
   if (config_.primary_key.empty()) {
     return std::unique_ptr<SinkWriter>(
         std::make_unique<DuckDbAppendWriter>(config_, std::move(connection)));
   }
   return std::unique_ptr<SinkWriter>(
       std::make_unique<DuckDbUpsertWriter>(config_, std::move(connection)));
+}
+
+Status DuckDbSink::EnableCheckpointing(const SinkCheckpointing& checkpointing) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!config_.exactly_once) return Status::OK();
+  staging_ = true;
+  table_ready_ = false;  // the staging tables are created with the table
+  target_ = MakeDuckDbStageTarget(checkpointing.pipeline, checkpointing.sink_uid);
+  return Status::OK();
+}
+
+Result<std::unique_ptr<SinkCommitter>> DuckDbSink::CreateCommitter() {
+  if (!staging_) return std::unique_ptr<SinkCommitter>();
+  SLUICE_RETURN_IF_ERROR(EnsureTableOnce());
+  SLUICE_ASSIGN_OR_RETURN(DuckDbConnection connection, database_->Connect());
+  return MakeDuckDbCommitter(config_, std::move(connection), target_, &database_->commit_mutex());
 }
 
 }  // namespace sluice

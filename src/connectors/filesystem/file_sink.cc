@@ -1,12 +1,17 @@
 #include "connectors/filesystem/file_sink.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <random>
+
+#include <unistd.h>
+
+#include "connectors/filesystem/file_committer.h"
 
 namespace sluice {
 
@@ -29,13 +34,26 @@ std::string NewUuid() {
   return buf;
 }
 
+// Keeps a name component safe in file names: [A-Za-z0-9_-], anything else becomes '-'.
+std::string FileNameSafe(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '-';
+  }
+  return out;
+}
+
 class FileSinkWriter final : public SinkWriter {
  public:
-  FileSinkWriter(const FileSinkConfig& config, std::string uuid, int instance,
+  /// `id`: the sink's uuid, or "<uid8>-<run>" when `staged` (checkpoints: exactly-once).
+  FileSinkWriter(const FileSinkConfig& config, std::string id, int instance, bool staged,
                  std::unique_ptr<RecordEncoder> encoder)
       : config_(config),
-        prefix_("part-" + uuid + "-" + std::to_string(instance) + "-"),
-        encoder_(std::move(encoder)) {}
+        prefix_("part-" + id + "-" + std::to_string(instance) + "-"),
+        staged_(staged),
+        encoder_(std::move(encoder)) {
+    epoch_.dir = config_.directory;
+  }
 
   ~FileSinkWriter() override {
     // Without a Close() the part stays in progress (invisible), as after a crash.
@@ -83,8 +101,40 @@ class FileSinkWriter final : public SinkWriter {
     return Status::OK();
   }
 
-  Status Flush() override { return FinishPart(); }
-  Status Close() override { return FinishPart(); }
+  Status Flush() override {
+    if (!staged_) return FinishPart();
+    // Rows become visible only at commits; here they just leave the process.
+    SLUICE_RETURN_IF_ERROR(WriteBuffer());
+    if (file_ && std::fflush(file_) != 0) {
+      return Status::IoError("cannot write '" + in_progress_ + "': " + std::strerror(errno));
+    }
+    return Status::OK();
+  }
+
+  Status Close() override {
+    if (!staged_) return FinishPart();
+    // Rows after the last PreCommit belong to no checkpoint: the part stays hidden and the next
+    // recovery deletes it.
+    SLUICE_RETURN_IF_ERROR(WriteBuffer());
+    if (!file_) return Status::OK();
+    int rc = std::fclose(file_);
+    file_ = nullptr;
+    if (rc != 0) {
+      return Status::IoError("cannot close '" + in_progress_ + "': " + std::strerror(errno));
+    }
+    return Status::OK();
+  }
+
+  Result<std::string> PreCommit(CheckpointId id) override {
+    if (!staged_) return SinkWriter::PreCommit(id);
+    SLUICE_RETURN_IF_ERROR(FinishPart());  // the part rolls at every barrier
+    if (epoch_.parts.empty()) return std::string();
+    // The parts' directory entries must survive a crash too.
+    SLUICE_RETURN_IF_ERROR(SyncDirectory(config_.directory));
+    std::string committable = EncodeStagedParts(epoch_);
+    epoch_.parts.clear();
+    return committable;
+  }
 
  private:
   int64_t PartBytes() const { return part_bytes_ + static_cast<int64_t>(buffer_.size()); }
@@ -99,10 +149,18 @@ class FileSinkWriter final : public SinkWriter {
            std::string(config_.format->file_extension);
   }
 
+  // The part while it is written (and, staged, until its commit): hidden from readers.
+  std::string HiddenName() const {
+    std::string name(1, '.');
+    name += PartName();
+    name += ".inprogress";
+    return name;
+  }
+
   Status WriteBuffer() {
     if (buffer_.empty()) return Status::OK();
     if (!file_) {
-      in_progress_ = (fs::path(config_.directory) / ("." + PartName() + ".inprogress")).string();
+      in_progress_ = (fs::path(config_.directory) / HiddenName()).string();
       file_ = std::fopen(in_progress_.c_str(), "wb");
       if (!file_) {
         return Status::IoError("cannot create '" + in_progress_ + "': " + std::strerror(errno));
@@ -117,19 +175,26 @@ class FileSinkWriter final : public SinkWriter {
     return Status::OK();
   }
 
-  // Writes what is buffered, closes the part and renames it to its visible name.
+  // Writes what is buffered and closes the part. Without checkpoints it is renamed to its
+  // visible name now; staged, it is synced and left hidden for the epoch's committable.
   Status FinishPart() {
     SLUICE_RETURN_IF_ERROR(WriteBuffer());
     if (!file_) return Status::OK();
-    int rc = std::fclose(file_);
+    int rc = std::fflush(file_);
+    if (rc == 0 && staged_) rc = ::fsync(fileno(file_));
+    rc |= std::fclose(file_);
     file_ = nullptr;
     if (rc != 0) {
       return Status::IoError("cannot close '" + in_progress_ + "': " + std::strerror(errno));
     }
-    std::string finished = (fs::path(config_.directory) / PartName()).string();
-    std::error_code ec;
-    fs::rename(in_progress_, finished, ec);
-    if (ec) return Status::IoError("cannot rename '" + in_progress_ + "': " + ec.message());
+    if (staged_) {
+      epoch_.parts.push_back({HiddenName(), PartName(), part_bytes_});
+    } else {
+      std::string finished = (fs::path(config_.directory) / PartName()).string();
+      std::error_code ec;
+      fs::rename(in_progress_, finished, ec);
+      if (ec) return Status::IoError("cannot rename '" + in_progress_ + "': " + ec.message());
+    }
     ++part_count_;
     part_bytes_ = 0;
     return Status::OK();
@@ -137,6 +202,8 @@ class FileSinkWriter final : public SinkWriter {
 
   const FileSinkConfig& config_;
   std::string prefix_;
+  bool staged_;
+  StagedParts epoch_;  // staged: parts closed since the last PreCommit
   std::unique_ptr<RecordEncoder> encoder_;
   std::string buffer_;
   std::FILE* file_ = nullptr;
@@ -155,8 +222,25 @@ FileSink::FileSink(FileSinkConfig config) : config_(std::move(config)), uuid_(Ne
 Result<std::unique_ptr<SinkWriter>> FileSink::CreateWriter(int instance, int parallelism) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<RecordEncoder> encoder,
                           config_.format->make_encoder(config_.schema, config_.options));
-  return std::unique_ptr<SinkWriter>(
-      std::make_unique<FileSinkWriter>(config_, uuid_, instance, std::move(encoder)));
+  auto writer = std::make_unique<FileSinkWriter>(config_, staged_id_.value_or(uuid_), instance,
+                                                 staged_id_.has_value(), std::move(encoder));
+  return std::unique_ptr<SinkWriter>(std::move(writer));
+}
+
+Status FileSink::EnableCheckpointing(const SinkCheckpointing& checkpointing) {
+  uid8_ = FileNameSafe(std::string_view(checkpointing.sink_uid).substr(0, 8));
+  const std::string run = FileNameSafe(checkpointing.run_id);
+  if (uid8_.empty() || run.empty()) {
+    return Status::Internal("file sink: checkpointing needs a sink uid and a run id");
+  }
+  staged_id_ = uid8_ + "-" + run;
+  return Status::OK();
+}
+
+Result<std::unique_ptr<SinkCommitter>> FileSink::CreateCommitter() {
+  if (!staged_id_) return std::unique_ptr<SinkCommitter>();
+  return std::unique_ptr<SinkCommitter>(
+      std::make_unique<FileCommitter>(config_.directory, ".part-" + uid8_ + "-"));
 }
 
 }  // namespace sluice

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include <simdjson.h>
+
 #include "connectors/dead_letter/dead_letter_writer.h"
 
 namespace sluice {
@@ -42,6 +44,7 @@ class FileSplitReader final : public SplitReader {
                   FileReaderErrors errors)
       : path_(std::move(path)),
         name_(fs::path(path_).filename().string()),
+        stream_("file:" + path_),
         decoder_(std::move(decoder)),
         block_size_(std::max<size_t>(block_size, 64)),
         errors_(std::move(errors)) {}
@@ -51,13 +54,19 @@ class FileSplitReader final : public SplitReader {
   }
 
   Status Open() override {
+    block_ = std::make_shared<Block>(block_size_);
+    if (ended_) return Status::OK();  // restored at its end: the file need not exist any more
     file_ = std::fopen(path_.c_str(), "rb");
     if (!file_) return Status::IoError("cannot open '" + path_ + "': " + std::strerror(errno));
-    block_ = std::make_shared<Block>(block_size_);
+    if (block_offset_ > 0) return SeekToRestoredOffset();
     return Status::OK();
   }
 
   Result<Batch> Poll(size_t max_rows, bool* end_of_split) override {
+    if (ended_) {
+      *end_of_split = true;
+      return Batch::Empty(decoder_->schema());
+    }
     if (!file_) return Status::Internal("file reader polled before Open(): " + path_);
     Batch batch;
     size_t rows = 0;
@@ -91,6 +100,7 @@ class FileSplitReader final : public SplitReader {
       pos_ += used;  // blank lines
       if (eof_) {
         *end_of_split = true;
+        ended_ = true;
         if (errors_.dead_letters) SLUICE_RETURN_IF_ERROR(errors_.dead_letters->Flush());
         break;
       }
@@ -101,6 +111,26 @@ class FileSplitReader final : public SplitReader {
   }
 
   std::string Position() const override { return std::to_string(block_offset_ + pos_); }
+
+  Status SnapshotPositions(std::vector<StreamPosition>* out) const override {
+    // Dead letters of the rows handed over must survive a crash after this checkpoint: those
+    // rows are not read again.
+    if (errors_.dead_letters) SLUICE_RETURN_IF_ERROR(errors_.dead_letters->Flush());
+    std::string state = "{\"offset\":" + std::to_string(block_offset_ + pos_) +
+                        ",\"line\":" + std::to_string(line_);
+    state += ended_ ? ",\"ended\":true}" : "}";
+    out->push_back({stream_, std::move(state)});
+    return Status::OK();
+  }
+
+  Status RestorePositions(const std::vector<StreamPosition>& positions) override {
+    for (const StreamPosition& position : positions) {
+      if (position.stream == stream_) return ParsePosition(position.state);
+    }
+    return Status::OK();  // a file new since the checkpoint: read from its start
+  }
+
+  std::string StreamName(int64_t stream) const override { return stream_; }
 
   Status Close() override {
     if (file_) std::fclose(file_);
@@ -133,6 +163,50 @@ class FileSplitReader final : public SplitReader {
     return Status::OK();
   }
 
+  Status ParsePosition(const std::string& state) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    uint64_t offset = 0, line = 0;
+    bool ended = false;
+    if (parser.parse(state).get(root) || root["offset"].get(offset) || root["line"].get(line)) {
+      return Status::InvalidArgument("file source: bad checkpoint position for '" + path_ +
+                                     "': " + state);
+    }
+    if (root["ended"].error() != simdjson::NO_SUCH_FIELD && root["ended"].get(ended)) {
+      return Status::InvalidArgument("file source: bad 'ended' in position for '" + path_ +
+                                     "': " + state);
+    }
+    block_offset_ = offset;
+    line_ = line;
+    ended_ = ended;
+    return Status::OK();
+  }
+
+  // Resumes at the restored offset. The file must still hold it, at a record boundary (the byte
+  // before it ends a line): otherwise the file changed and rows would be lost or repeated.
+  Status SeekToRestoredOffset() {
+    const uint64_t offset = block_offset_;
+    std::error_code ec;
+    const uint64_t size = fs::file_size(path_, ec);
+    if (ec) return Status::IoError("cannot stat '" + path_ + "': " + ec.message());
+    auto changed = [&](const std::string& why) {
+      return Status::InvalidArgument("file source: '" + path_ + "' changed since the checkpoint (" +
+                                     why + "); cannot resume at byte " + std::to_string(offset));
+    };
+    if (offset > size) return changed("it has " + std::to_string(size) + " bytes");
+    if (offset < size) {
+      char before = 0;
+      if (fseeko(file_, static_cast<off_t>(offset - 1), SEEK_SET) != 0 ||
+          std::fread(&before, 1, 1, file_) != 1) {
+        return Status::IoError("cannot seek in '" + path_ + "': " + std::strerror(errno));
+      }
+      if (before != '\n') return changed("the byte before is not a line end");
+    } else if (fseeko(file_, static_cast<off_t>(offset), SEEK_SET) != 0) {
+      return Status::IoError("cannot seek in '" + path_ + "': " + std::strerror(errno));
+    }
+    return Status::OK();
+  }
+
   // Starts a new block with the unconsumed tail of the current one, then fills it from the file.
   // The old block lives on in the batches that point into it.
   Status ReadBlock() {
@@ -157,7 +231,8 @@ class FileSplitReader final : public SplitReader {
   }
 
   std::string path_;
-  std::string name_;  // file name for error messages
+  std::string name_;    // file name for error messages
+  std::string stream_;  // the split id, "file:<path>": the key of the saved position
   std::unique_ptr<RecordDecoder> decoder_;
   size_t block_size_;
   std::FILE* file_ = nullptr;
@@ -166,6 +241,7 @@ class FileSplitReader final : public SplitReader {
   uint64_t block_offset_ = 0;  // file offset of block_ byte 0
   uint64_t line_ = 0;          // newlines before block_offset_ + pos_
   bool eof_ = false;
+  bool ended_ = false;  // every row was handed over (end_of_split was set)
   size_t skipped_ = 0;
   FileReaderErrors errors_;
   std::vector<std::string_view> records_;

@@ -33,6 +33,9 @@ class OrderGenerator {
   static Result<OrderGenerator> Make(const Schema& schema, const OrdersConfig& config);
 
   OrderEvent Generate(uint64_t index) const;
+  int64_t start_time_ms() const { return config_.start_time_ms; }
+  /// A restored job keeps the event time of its first run (orders.start-time = 'now').
+  void set_start_time_ms(int64_t ms) { config_.start_time_ms = ms; }
   /// A batch of the events first, first + stride, ... (`count` of them).
   Batch Fill(uint64_t first, uint64_t stride, size_t count);
 

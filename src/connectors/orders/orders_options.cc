@@ -62,6 +62,7 @@ Result<OrdersConfig> ParseOrdersConfig(const Options& options, int64_t now_ms) {
   std::string start = reader.String("orders.start-time", "2026-01-01 00:00:00");
   if (start == "now") {
     config.start_time_ms = now_ms;
+    config.start_time_now = true;
   } else {
     std::optional<int64_t> micros = ParseTimestamp(start);
     if (!micros) {

@@ -42,6 +42,7 @@ struct OrdersConfig {
   std::optional<int64_t> number_of_rows;
   uint64_t seed = 1;
   int64_t start_time_ms = 0;
+  bool start_time_now = false;  // 'now': a restore keeps the start time of the first run
   double events_per_second = 1000;
   int64_t max_out_of_orderness_ms = 0;
   double late_ratio = 0;

@@ -7,6 +7,10 @@
 #include <filesystem>
 #include <optional>
 
+#include <simdjson.h>
+#include <unistd.h>
+
+#include "connectors/datagen/generator_position.h"
 #include "connectors/datagen/rate_limiter.h"
 #include "connectors/orders/order_generator.h"
 #include "formats/json/json_encoder.h"
@@ -18,16 +22,20 @@ namespace {
 class OrdersSplitReader final : public SplitReader {
  public:
   OrdersSplitReader(OrderGenerator generator, const OrdersConfig& config, const Schema& schema,
-                    int split, int splits, std::string raw_path)
+                    std::string stream, int split, int splits, std::string raw_path)
       : generator_(std::move(generator)),
         schema_(schema),
         limiter_(config.rows_per_second / splits),
         next_index_(static_cast<uint64_t>(split)),
         stride_(static_cast<uint64_t>(splits)),
+        split_(split),
+        start_time_now_(config.start_time_now),
+        stream_(std::move(stream)),
         raw_path_(std::move(raw_path)) {
     if (config.number_of_rows) {
       const int64_t n = *config.number_of_rows;
       remaining_ = n / splits + (split < n % splits ? 1 : 0);
+      share_ = remaining_;
     }
   }
 
@@ -38,7 +46,11 @@ class OrdersSplitReader final : public SplitReader {
     std::error_code ec;
     std::filesystem::path parent = std::filesystem::path(raw_path_).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    raw_file_ = std::fopen(raw_path_.c_str(), "wb");
+    if (raw_resume_) {
+      SLUICE_RETURN_IF_ERROR(ReopenRaw());
+    } else {
+      raw_file_ = std::fopen(raw_path_.c_str(), "wb");
+    }
     if (!raw_file_) {
       return Status::IoError("orders connector: cannot write '" + raw_path_ +
                              "': " + std::strerror(errno));
@@ -71,6 +83,47 @@ class OrdersSplitReader final : public SplitReader {
 
   std::string Position() const override { return "event " + std::to_string(next_index_); }
 
+  Status SnapshotPositions(std::vector<StreamPosition>* out) const override {
+    const uint64_t emitted = (next_index_ - static_cast<uint64_t>(split_)) / stride_;
+    std::string state = "{\"next\":" + std::to_string(emitted) +
+                        ",\"start_time_ms\":" + std::to_string(generator_.start_time_ms());
+    // Also after Close(): a finished split's raw file must not be emptied by a restore.
+    if (!raw_path_.empty()) state += ",\"raw_bytes\":" + std::to_string(raw_bytes_);
+    state += remaining_ && *remaining_ == 0 ? ",\"ended\":true}" : "}";
+    out->push_back({stream_, std::move(state)});
+    return Status::OK();
+  }
+
+  Status RestorePositions(const std::vector<StreamPosition>& positions) override {
+    SLUICE_RETURN_IF_ERROR(CheckSavedParallelism("orders", positions, static_cast<int>(stride_)));
+    const StreamPosition* saved = FindStreamPosition(positions, stream_);
+    if (!saved) return Status::OK();
+    auto bad = [&](const std::string& why) {
+      return Status::InvalidArgument("orders source: position of " + stream_ + " " + why + ": " +
+                                     saved->state);
+    };
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    uint64_t next = 0;
+    int64_t start_time_ms = 0;
+    if (parser.parse(saved->state).get(root) || root["next"].get(next) ||
+        root["start_time_ms"].get(start_time_ms)) {
+      return bad("lacks 'next' or 'start_time_ms'");
+    }
+    if (share_ && static_cast<int64_t>(next) > *share_) {
+      return bad("is past the split's " + std::to_string(*share_) + " events");
+    }
+    uint64_t raw_bytes = 0;
+    if (!raw_path_.empty() && !root["raw_bytes"].get(raw_bytes)) raw_resume_ = raw_bytes;
+    // A fixed start time is the user's to change; 'now' must not move on every restart.
+    if (start_time_now_) generator_.set_start_time_ms(start_time_ms);
+    next_index_ = static_cast<uint64_t>(split_) + next * stride_;
+    if (share_) remaining_ = *share_ - static_cast<int64_t>(next);
+    return Status::OK();
+  }
+
+  std::string StreamName(int64_t stream) const override { return stream_; }
+
   Status Close() override {
     if (!raw_file_) return Status::OK();
     int rc = std::fclose(raw_file_);
@@ -90,6 +143,29 @@ class OrdersSplitReader final : public SplitReader {
       return Status::IoError("orders connector: cannot write '" + raw_path_ +
                              "': " + std::strerror(errno));
     }
+    raw_bytes_ += raw_buffer_.size();
+    return Status::OK();
+  }
+
+  // After a restore the raw file must again list exactly the rows emitted: those up to the
+  // checkpoint stay, those emitted after it (before the crash) are cut off.
+  Status ReopenRaw() {
+    const uint64_t keep = *raw_resume_;
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(raw_path_, ec);
+    if (ec || size < keep) {
+      return Status::IoError("orders connector: '" + raw_path_ + "' should hold the " +
+                             std::to_string(keep) + " bytes written before the checkpoint, " +
+                             (ec ? "but " + ec.message() : "but has " + std::to_string(size)));
+    }
+    raw_file_ = std::fopen(raw_path_.c_str(), "r+b");
+    if (!raw_file_) return Status::OK();  // reported by the caller
+    if (::ftruncate(fileno(raw_file_), static_cast<off_t>(keep)) != 0 ||
+        std::fseek(raw_file_, 0, SEEK_END) != 0) {
+      return Status::IoError("orders connector: cannot truncate '" + raw_path_ +
+                             "': " + std::strerror(errno));
+    }
+    raw_bytes_ = keep;
     return Status::OK();
   }
 
@@ -99,7 +175,13 @@ class OrdersSplitReader final : public SplitReader {
   uint64_t next_index_;
   uint64_t stride_;
   std::optional<int64_t> remaining_;
+  std::optional<int64_t> share_;  // events of the split in all; none: unbounded
+  int split_;
+  bool start_time_now_;
+  std::string stream_;  // the split id: the key of the saved position
   std::string raw_path_;
+  uint64_t raw_bytes_ = 0;              // written to the raw file so far
+  std::optional<uint64_t> raw_resume_;  // restored: keep this much of the raw file
   std::FILE* raw_file_ = nullptr;
   std::unique_ptr<RecordEncoder> raw_encoder_;
   std::string raw_buffer_;
@@ -128,7 +210,7 @@ Result<std::unique_ptr<SplitReader>> OrdersSource::CreateReader(const SourceSpli
   }
   SLUICE_ASSIGN_OR_RETURN(OrderGenerator generator, OrderGenerator::Make(schema_, config_));
   return std::unique_ptr<SplitReader>(std::make_unique<OrdersSplitReader>(
-      std::move(generator), config_, schema_, split.index, splits_,
+      std::move(generator), config_, schema_, split.id, split.index, splits_,
       RawPathFor(config_.raw_path, split.index, splits_)));
 }
 
