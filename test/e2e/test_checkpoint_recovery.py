@@ -1,0 +1,173 @@
+"""Checkpoints without external services: kill -9 a pipeline (generator -> files + DuckDB) several
+times, restart it, and compare what became visible with an uninterrupted run of the same SQL —
+every row exactly once. Also: `sluice checkpoints list`, one process per pipeline, and stop with
+a savepoint then resume from it."""
+
+import collections
+import json
+import signal
+import subprocess
+import time
+
+import duckdb
+
+from conftest import sluice_binary
+
+ROWS = 120_000
+
+
+def pipeline_sql(out, state=None, rate="40000"):
+    checkpoints = ""
+    if state:
+        checkpoints = f"""
+SET 'execution.checkpointing.interval' = '200 ms';
+SET 'state.checkpoints.dir' = '{state}';"""
+    return f"""
+SET 'parallelism.default' = '2';
+SET 'pipeline.name' = 'recovery';{checkpoints}
+CREATE TABLE orders (
+    order_id STRING, customer_id STRING, amount DOUBLE, status STRING, event_time TIMESTAMP(3),
+    WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
+) WITH ('connector' = 'orders', 'number-of-rows' = '{ROWS}', 'rows-per-second' = '{rate}',
+        'orders.seed' = '9');
+CREATE TABLE files (order_id STRING, customer_id STRING, amount DOUBLE) WITH (
+    'connector' = 'filesystem', 'path' = '{out}/files', 'format' = 'json');
+CREATE TABLE warehouse (order_id STRING, status STRING) WITH (
+    'connector' = 'duckdb', 'path' = '{out}/warehouse.duckdb', 'table-name' = 'orders');
+EXECUTE STATEMENT SET
+BEGIN
+INSERT INTO files SELECT order_id, customer_id, amount FROM orders WHERE status <> 'cancelled';
+INSERT INTO warehouse SELECT order_id, status FROM orders;
+END;
+"""
+
+
+def visible_rows(out):
+    files = collections.Counter()
+    hidden = []
+    for path in sorted((out / "files").rglob("*")):
+        if path.is_dir():
+            continue
+        if path.name.startswith((".", "_")):
+            hidden.append(path.name)
+            continue
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            files[(row["order_id"], row["customer_id"], row["amount"])] += 1
+    con = duckdb.connect(str(out / "warehouse.duckdb"), read_only=True)
+    warehouse = collections.Counter(con.execute("SELECT order_id, status FROM orders").fetchall())
+    con.close()
+    return files, warehouse, hidden
+
+
+def manifests(state):
+    pipeline = state / "recovery"
+    if not pipeline.exists():
+        return set()
+    return {p.name for p in pipeline.iterdir() if (p / "MANIFEST.json").exists()}
+
+
+def start(workdir, sql_name, *args):
+    log = open(workdir / f"{sql_name}.log", "a")
+    return subprocess.Popen([str(sluice_binary()), "run", "--quiet", *args, f"{sql_name}.sql"],
+                            cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def reference(sluice, tmp_path):
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    (tmp_path / "ref.sql").write_text(pipeline_sql(ref, rate="unlimited"))
+    sluice.run("run", "--quiet", "ref.sql")
+    files, warehouse, _ = visible_rows(ref)
+    assert sum(warehouse.values()) == ROWS
+    assert max(warehouse.values()) == 1
+    return files, warehouse
+
+
+def test_kill_nine_and_restart_gives_every_row_once(sluice, tmp_path):
+    expected_files, expected_warehouse = reference(sluice, tmp_path)
+    out, state = tmp_path / "run", tmp_path / "state"
+    out.mkdir()
+    (tmp_path / "recovery.sql").write_text(pipeline_sql(out, state))
+    kills = 0
+    for delay in (0.1, 0.4, 0.25, 0.6):
+        before = manifests(state)
+        proc = start(tmp_path, "recovery")
+        wait_for(lambda: manifests(state) - before, 60, "a new checkpoint")
+        time.sleep(delay)
+        assert proc.poll() is None, "the job ended before it could be killed: slow it down"
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=30) == -signal.SIGKILL
+        kills += 1
+        files, warehouse, _ = visible_rows(out)
+        # Whatever is visible between crashes was committed once.
+        assert max(warehouse.values(), default=1) == 1
+        assert sum(warehouse.values()) < ROWS
+    final = start(tmp_path, "recovery")
+    assert final.wait(timeout=120) == 0, (tmp_path / "recovery.log").read_text()[-3000:]
+    log = (tmp_path / "recovery.log").read_text()
+    assert log.count("restored checkpoint") == kills, log
+    files, warehouse, hidden = visible_rows(out)
+    assert warehouse == expected_warehouse
+    assert files == expected_files
+    assert hidden == [], f"in-progress parts left: {hidden[:5]}"
+
+    listed = subprocess.run([str(sluice_binary()), "checkpoints", "list", "recovery.sql"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert "checkpoint" in listed.stdout and "source orders:" in listed.stdout, listed.stdout
+    assert '"ended":true' in listed.stdout, listed.stdout
+
+
+def test_second_process_of_a_pipeline_is_refused(tmp_path):
+    out, state = tmp_path / "run", tmp_path / "state"
+    out.mkdir()
+    (tmp_path / "recovery.sql").write_text(pipeline_sql(out, state, rate="5000"))
+    first = start(tmp_path, "recovery")
+    try:
+        wait_for(lambda: manifests(state), 60, "a first checkpoint")
+        second = subprocess.run([str(sluice_binary()), "run", "--quiet", "recovery.sql"],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        assert f"already running (process {first.pid}" in second.stderr, second.stderr
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+
+
+def test_stop_with_savepoint_then_resume_from_it(sluice, tmp_path):
+    expected_files, expected_warehouse = reference(sluice, tmp_path)
+    out, state = tmp_path / "run", tmp_path / "state"
+    out.mkdir()
+    (tmp_path / "recovery.sql").write_text(pipeline_sql(out, state))
+    proc = start(tmp_path, "recovery")
+    wait_for(lambda: manifests(state), 60, "a first checkpoint")
+    asked = subprocess.run([str(sluice_binary()), "savepoint", "--stop", "recovery.sql"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert asked.returncode == 0, asked.stderr
+    assert proc.wait(timeout=60) == 0, (tmp_path / "recovery.log").read_text()[-3000:]
+    log = (tmp_path / "recovery.log").read_text()
+    saved = [line.split("savepoint written: ", 1)[1].strip()
+             for line in log.splitlines() if "savepoint written: " in line]
+    assert len(saved) == 1, log
+    manifest = json.loads((tmp_path / saved[0] / "MANIFEST.json").read_text())
+    assert manifest["kind"] == "savepoint"
+    files, warehouse, _ = visible_rows(out)
+    assert 0 < sum(warehouse.values()) < ROWS and max(warehouse.values()) == 1
+
+    resumed = start(tmp_path, "recovery", "--from-savepoint", saved[0])
+    assert resumed.wait(timeout=120) == 0, (tmp_path / "recovery.log").read_text()[-3000:]
+    assert "restored savepoint" in (tmp_path / "recovery.log").read_text()
+    files, warehouse, hidden = visible_rows(out)
+    assert warehouse == expected_warehouse
+    assert files == expected_files
+    assert hidden == []
