@@ -291,7 +291,7 @@ WITH ('connector' = 'filesystem', 'path' = 'in.jsonl', 'format' = 'json');
     (sluice.workdir / "e.sql").write_text(exactly)
     proc = sluice.run("run", "e.sql", check=False)
     assert proc.returncode == 2, proc.stderr
-    assert "exactly-once" in proc.stderr and "issue 4" in proc.stderr
+    assert "exactly-once" in proc.stderr and "execution.checkpointing.interval" in proc.stderr
 
 
 # ---- upsert-kafka -----------------------------------------------------------------------------

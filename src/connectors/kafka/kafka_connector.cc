@@ -63,8 +63,15 @@ const ConnectorSpec kKafkaConnector = {
             {"dead-letter.topic", "", "Kafka topic for records that cannot be decoded."},
             {"dead-letter.path", "", "File or directory for records that cannot be decoded."},
             {"sink.partitioner", "default", "default (murmur2 of the key), fixed or round-robin."},
-            {"sink.delivery-guarantee", "at-least-once", "none or at-least-once."},
-            {"sink.transactional-id-prefix", "", "Accepted (exactly-once is not supported yet)."},
+            {"sink.delivery-guarantee", "at-least-once",
+             "none, at-least-once or exactly-once (needs execution.checkpointing.interval; read "
+             "with isolation.level=read_committed)."},
+            {"sink.transactional-id-prefix", "",
+             "exactly-once: prefix of the writers' transactional ids ('<prefix>-<writer>'); "
+             "default 'sluice-<pipeline>-<sink uid>'."},
+            {"sink.commit.timeout", "10 min",
+             "exactly-once: how long a checkpoint's transaction is retried before the job "
+             "fails."},
             {"sink.parallelism", "", "Accepted; the sink runs at the query's parallelism."},
         },
     .make_source = MakeAppendSource,
@@ -101,8 +108,15 @@ const ConnectorSpec kUpsertKafkaConnector = {
             {"sink.parallelism", "", "Accepted; the sink runs at the query's parallelism."},
             {"sink.buffer-flush.max-rows", "0", "Accepted; rows are sent as they come."},
             {"sink.buffer-flush.interval", "0", "Accepted; rows are sent as they come."},
-            {"sink.delivery-guarantee", "at-least-once", "none or at-least-once."},
-            {"sink.transactional-id-prefix", "", "Accepted (exactly-once is not supported yet)."},
+            {"sink.delivery-guarantee", "at-least-once",
+             "none, at-least-once or exactly-once (needs execution.checkpointing.interval; read "
+             "with isolation.level=read_committed)."},
+            {"sink.transactional-id-prefix", "",
+             "exactly-once: prefix of the writers' transactional ids ('<prefix>-<writer>'); "
+             "default 'sluice-<pipeline>-<sink uid>'."},
+            {"sink.commit.timeout", "10 min",
+             "exactly-once: how long a checkpoint's transaction is retried before the job "
+             "fails."},
         },
     .make_source = MakeUpsertSource,
     .make_sink = MakeUpsertSink,

@@ -432,13 +432,28 @@ Result<KafkaTableConfig> ParseKafkaSinkConfig(const TableContext& context, bool 
   std::string guarantee = reader.String("sink.delivery-guarantee", "at-least-once");
   int choice = Choice(guarantee, kGuarantees);
   if (choice < 0) return BadChoice("sink.delivery-guarantee", guarantee, kGuarantees);
-  if (choice == 2) {
-    return Status::Unsupported(
-        "table '" + table +
-        "': 'sink.delivery-guarantee' = 'exactly-once' is not yet supported, it needs "
-        "checkpoints (issue 4); use 'at-least-once'");
+  out.guarantee = static_cast<KafkaDeliveryGuarantee>(choice);
+  out.at_least_once = out.guarantee != KafkaDeliveryGuarantee::kNone;
+  out.transactional_id_prefix = Trim(reader.String("sink.transactional-id-prefix", ""));
+  if (out.transactional_id_prefix.find_first_of("\n\r") != std::string::npos) {
+    return Status::InvalidOption("option 'sink.transactional-id-prefix' cannot contain a line end");
   }
-  out.at_least_once = choice == 1;
+  if (reader.Has("sink.commit.timeout")) {
+    auto micros = ParseDuration(reader.String("sink.commit.timeout", ""));
+    if (!micros.ok()) return micros.status().WithContext("option 'sink.commit.timeout'");
+    if (*micros <= 0) {
+      return Status::InvalidOption("option 'sink.commit.timeout' must be positive, got '" +
+                                   reader.String("sink.commit.timeout", "") + "'");
+    }
+    out.commit_timeout_ms = std::max<int64_t>(1, *micros / 1000);
+  }
+  if (out.guarantee == KafkaDeliveryGuarantee::kExactlyOnce &&
+      out.properties.count("transactional.id")) {
+    return Status::InvalidOption(
+        "table '" + table +
+        "': 'properties.transactional.id' cannot be set with 'sink.delivery-guarantee' = "
+        "'exactly-once'; the sink derives one per writer from 'sink.transactional-id-prefix'");
+  }
   if (reader.Has("sink.parallelism")) {
     SLUICE_RETURN_IF_ERROR(reader.Int("sink.parallelism", 1, 1).status());
   }

@@ -19,6 +19,7 @@ namespace sluice {
 enum class KafkaStartupMode { kEarliest, kLatest, kGroupOffsets, kTimestamp, kSpecificOffsets };
 enum class KafkaBoundedMode { kUnbounded, kLatest, kGroupOffsets, kTimestamp, kSpecificOffsets };
 enum class KafkaPartitioner { kDefault, kFixed, kRoundRobin };
+enum class KafkaDeliveryGuarantee { kNone, kAtLeastOnce, kExactlyOnce };
 enum class KafkaMetadata { kTopic, kPartition, kOffset, kTimestamp, kTimestampType, kLeaderEpoch };
 
 /// One side of a message (key or value): its format, the format's options (prefix 'key.' /
@@ -71,6 +72,11 @@ struct KafkaTableConfig {
   KafkaPartitioner partitioner = KafkaPartitioner::kDefault;
   /// 'sink.delivery-guarantee' = 'at-least-once' (default): Flush() waits for every ack.
   bool at_least_once = true;
+  KafkaDeliveryGuarantee guarantee = KafkaDeliveryGuarantee::kAtLeastOnce;
+  /// 'sink.transactional-id-prefix'; empty: 'sluice-<pipeline>-<first 8 chars of the sink uid>'.
+  std::string transactional_id_prefix;
+  /// 'sink.commit.timeout' in ms: how long a commit is retried before the job fails.
+  int64_t commit_timeout_ms = 10 * 60 * 1000;
 };
 
 /// Resolves a source table (kafka when !upsert, else upsert-kafka).

@@ -30,10 +30,16 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Make(KafkaProperties prope
   std::unique_ptr<KafkaProducer> producer(new KafkaProducer());
   producer->what_ = std::move(what);
   if (!properties.count("partitioner")) properties["partitioner"] = "murmur2_random";
-  if (!properties.count("message.timeout.ms") && !properties.count("delivery.timeout.ms")) {
+  const bool transactional = properties.count("transactional.id") > 0;
+  if (transactional) {
+    // librdkafka caps a transactional producer's message timeout at transaction.timeout.ms
+    // (60 s by default) and refuses a larger explicit one.
+    producer->timeout_ms_ = 60000;
+  } else if (!properties.count("message.timeout.ms") && !properties.count("delivery.timeout.ms")) {
     properties["message.timeout.ms"] = "120000";
   }
-  for (const char* key : {"message.timeout.ms", "delivery.timeout.ms"}) {
+  for (const char* key : {"transaction.timeout.ms", "message.timeout.ms", "delivery.timeout.ms"}) {
+    if (!transactional && key == std::string_view("transaction.timeout.ms")) continue;
     auto it = properties.find(key);
     if (it != properties.end()) {
       char* end = nullptr;
@@ -61,6 +67,11 @@ KafkaProducer::~KafkaProducer() {
 
 KafkaTopicHandle KafkaProducer::Topic(const std::string& name) const {
   return KafkaTopicHandle(rd_kafka_topic_new(client_.get(), name.c_str(), nullptr));
+}
+
+void KafkaProducer::ResetDeliveryErrors() {
+  failed_ = 0;
+  first_error_.clear();
 }
 
 Status KafkaProducer::CheckDelivery() const {

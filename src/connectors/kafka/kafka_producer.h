@@ -6,7 +6,9 @@
 //
 // Defaults on top of the table's 'properties.*': 'partitioner' = 'murmur2_random' (the Java
 // client's default partitioner: murmur2 of the key; keyless messages are spread, sticky per
-// batch) and 'message.timeout.ms' = 120000 (the Java client's delivery.timeout.ms).
+// batch) and 'message.timeout.ms' = 120000 (the Java client's delivery.timeout.ms), except for a
+// transactional producer ('transactional.id' set), whose message timeout librdkafka caps at
+// 'transaction.timeout.ms'.
 
 #include <cstdint>
 #include <memory>
@@ -39,6 +41,9 @@ class KafkaProducer {
   void Poll() { rd_kafka_poll(client_.get(), 0); }
   /// The first delivery failure so far, as a SinkError.
   Status CheckDelivery() const;
+  /// Forgets earlier delivery failures (a transactional producer after an abort: the aborted
+  /// messages are produced again).
+  void ResetDeliveryErrors();
   /// Waits until everything queued is acknowledged (or failed), at most the message timeout
   /// plus 5 s.
   Status Flush();

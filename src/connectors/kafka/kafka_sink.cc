@@ -1,6 +1,10 @@
 #include "connectors/kafka/kafka_sink.h"
 
+#include "connectors/kafka/kafka_epoch_log.h"
+#include "connectors/kafka/kafka_exactly_once_writer.h"
+#include "connectors/kafka/kafka_message_encoder.h"
 #include "connectors/kafka/kafka_producer.h"
+#include "connectors/kafka/kafka_transaction_committer.h"
 
 namespace sluice {
 
@@ -8,23 +12,14 @@ namespace {
 
 constexpr int kMetadataTimeoutMs = 30000;
 
+// 'at-least-once' and 'none': one producer per writer, messages sent as rows come.
 class KafkaSinkWriter final : public SinkWriter {
  public:
   KafkaSinkWriter(const KafkaTableConfig& config, int instance)
-      : config_(config), instance_(instance) {}
+      : config_(config), instance_(instance), encoder_(config_, instance, false) {}
 
   Status Open() override {
-    SLUICE_ASSIGN_OR_RETURN(value_encoder_, config_.value.format->make_encoder(
-                                                config_.value.schema, config_.value.options));
-    if (config_.key) {
-      SLUICE_ASSIGN_OR_RETURN(key_encoder_, config_.key->format->make_encoder(
-                                                config_.key->schema, config_.key->options));
-    }
-    for (size_t j = 0; j < config_.metadata.size(); ++j) {
-      if (config_.metadata[j] == KafkaMetadata::kTimestamp) {
-        timestamp_column_ = static_cast<int>(config_.num_physical + j);
-      }
-    }
+    SLUICE_RETURN_IF_ERROR(encoder_.Open());
     KafkaProperties properties = config_.properties;
     if (!properties.count("client.id")) {
       properties["client.id"] = "sluice-" + config_.table + "-" + std::to_string(instance_);
@@ -37,56 +32,15 @@ class KafkaSinkWriter final : public SinkWriter {
     // 'fixed' and 'round-robin' need its partition count.
     auto partitions = TopicPartitions(producer_->client(), config_.topics[0], kMetadataTimeoutMs);
     if (!partitions.ok()) return partitions.status().WithContext(what);
-    partitions_ = static_cast<int32_t>(partitions->size());
+    encoder_.set_partitions(static_cast<int32_t>(partitions->size()));
     return Status::OK();
   }
 
   Status Write(const Batch& batch) override {
-    const size_t rows = batch.num_rows();
-    if (rows == 0) return producer_->CheckDelivery();
-    const bool changelog_format = config_.value.format->produces_changelog;
-    if (!config_.upsert && !changelog_format && batch.has_row_kinds()) {
-      for (size_t r = 0; r < rows; ++r) {
-        if (batch.row_kind(r) != RowKind::kInsert) {
-          return Status::Unsupported(
-              "table '" + config_.table + "' (kafka) only accepts inserts, got a " +
-              std::string(RowKindShortString(batch.row_kind(r))) + " row; use 'upsert-kafka'");
-        }
-      }
-    }
-    values_.clear();
-    value_ends_.clear();
-    SLUICE_RETURN_IF_ERROR(value_encoder_->Encode(Project(batch, config_.value.columns), 0, rows,
-                                                  &values_, &value_ends_));
-    if (key_encoder_) {
-      keys_.clear();
-      key_ends_.clear();
-      SLUICE_RETURN_IF_ERROR(
-          key_encoder_->Encode(Project(batch, config_.key->columns), 0, rows, &keys_, &key_ends_));
-    }
-    const Column* timestamps = timestamp_column_ >= 0
-                                   ? batch.column(static_cast<size_t>(timestamp_column_)).get()
-                                   : nullptr;
-    for (size_t r = 0; r < rows; ++r) {
-      const RowKind kind = batch.row_kind(r);
-      std::optional<std::string_view> value;
-      if (config_.upsert) {
-        if (kind == RowKind::kUpdateBefore) continue;
-        if (kind != RowKind::kDelete)
-          value = Record(values_, value_ends_, r, *config_.value.format);
-      } else {
-        value = Record(values_, value_ends_, r, *config_.value.format);
-      }
-      std::optional<std::string_view> key;
-      if (key_encoder_) key = Record(keys_, key_ends_, r, *config_.key->format);
-      int64_t timestamp_ms = 0;
-      if (timestamps && !timestamps->IsNull(r)) {
-        int64_t micros = timestamps->Get<int64_t>(r);
-        timestamp_ms = micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000);
-      }
-      SLUICE_RETURN_IF_ERROR(
-          producer_->Produce(topic_.get(), Partition(), key, value, timestamp_ms));
-    }
+    if (batch.num_rows() == 0) return producer_->CheckDelivery();
+    SLUICE_RETURN_IF_ERROR(encoder_.Encode(batch, [&](const KafkaMessageView& m) {
+      return producer_->Produce(topic_.get(), m.partition, m.key, m.value, m.timestamp_ms);
+    }));
     producer_->Poll();
     return producer_->CheckDelivery();
   }
@@ -108,61 +62,63 @@ class KafkaSinkWriter final : public SinkWriter {
   }
 
  private:
-  static Batch Project(const Batch& batch, const std::vector<int>& columns) {
-    std::vector<ColumnPtr> out;
-    out.reserve(columns.size());
-    for (int c : columns) out.push_back(batch.column(static_cast<size_t>(c)));
-    Batch projected(std::move(out), batch.num_rows());
-    if (batch.has_row_kinds()) projected.set_row_kinds(batch.row_kinds());
-    return projected;
-  }
-
-  // Row r's record; a text format's line end is not part of the message.
-  static std::string_view Record(const std::string& bytes, const std::vector<size_t>& ends,
-                                 size_t r, const FormatSpec& format) {
-    size_t begin = r == 0 ? 0 : ends[r - 1];
-    size_t end = ends[r];
-    if (!format.framed_by_transport) {
-      if (end > begin && bytes[end - 1] == '\n') --end;
-      if (end > begin && bytes[end - 1] == '\r') --end;
-    }
-    return std::string_view(bytes).substr(begin, end - begin);
-  }
-
-  int32_t Partition() {
-    switch (config_.partitioner) {
-      case KafkaPartitioner::kFixed:
-        return instance_ % partitions_;
-      case KafkaPartitioner::kRoundRobin:
-        return static_cast<int32_t>(round_robin_++ % static_cast<uint64_t>(partitions_));
-      case KafkaPartitioner::kDefault:
-        break;
-    }
-    return RD_KAFKA_PARTITION_UA;
-  }
-
-  const KafkaTableConfig config_;
+  const KafkaTableConfig config_;  // a copy: the encoder refers to it
   const int instance_;
-  std::unique_ptr<RecordEncoder> value_encoder_;
-  std::unique_ptr<RecordEncoder> key_encoder_;
-  int timestamp_column_ = -1;
+  KafkaMessageEncoder encoder_;
   std::unique_ptr<KafkaProducer> producer_;
   KafkaTopicHandle topic_;
-  int32_t partitions_ = 1;
-  uint64_t round_robin_ = 0;
-  std::string values_, keys_;
-  std::vector<size_t> value_ends_, key_ends_;
 };
 
 class KafkaSink final : public Sink {
  public:
   explicit KafkaSink(KafkaTableConfig config) : config_(std::move(config)) {}
+
+  Status EnableCheckpointing(const SinkCheckpointing& checkpointing) override {
+    if (!exactly_once()) return Status::OK();
+    if (checkpointing.state_dir.empty() || checkpointing.sink_uid.empty()) {
+      return Status::Internal("kafka sink '" + config_.table +
+                              "': checkpointing without a state directory or sink uid");
+    }
+    checkpointing_ = checkpointing;
+    prefix_ = config_.transactional_id_prefix;
+    if (prefix_.empty()) {
+      prefix_ = "sluice-" + checkpointing.pipeline + "-" + checkpointing.sink_uid.substr(0, 8);
+    }
+    return Status::OK();
+  }
+
   Result<std::unique_ptr<SinkWriter>> CreateWriter(int instance, int parallelism) override {
-    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(config_, instance));
+    if (!exactly_once()) {
+      return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(config_, instance));
+    }
+    SLUICE_RETURN_IF_ERROR(NeedsCheckpointing());
+    return MakeKafkaExactlyOnceWriter(
+        config_, instance, KafkaSinkStateDir(checkpointing_->state_dir, checkpointing_->sink_uid),
+        checkpointing_->run_id, prefix_ + "-" + std::to_string(instance));
+  }
+
+  Result<std::unique_ptr<SinkCommitter>> CreateCommitter() override {
+    if (!exactly_once()) return std::unique_ptr<SinkCommitter>();
+    SLUICE_RETURN_IF_ERROR(NeedsCheckpointing());
+    return std::unique_ptr<SinkCommitter>(std::make_unique<KafkaTransactionCommitter>(
+        config_, KafkaSinkStateDir(checkpointing_->state_dir, checkpointing_->sink_uid), prefix_));
   }
 
  private:
+  bool exactly_once() const { return config_.guarantee == KafkaDeliveryGuarantee::kExactlyOnce; }
+
+  Status NeedsCheckpointing() const {
+    if (checkpointing_) return Status::OK();
+    return Status::InvalidOption(
+        "table '" + config_.table +
+        "': 'sink.delivery-guarantee' = 'exactly-once' needs checkpoints, which are off: set "
+        "'execution.checkpointing.interval' (e.g. SET 'execution.checkpointing.interval' = "
+        "'10 s'), or use 'at-least-once'");
+  }
+
   KafkaTableConfig config_;
+  std::optional<SinkCheckpointing> checkpointing_;
+  std::string prefix_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #pragma once
-// KafkaSink: the kafka and upsert-kafka sinks. One producer per writer (parallel instance).
+// KafkaSink: the kafka and upsert-kafka sinks. One producer per writer (parallel instance), or
+// with 'exactly-once' one transactional producer per writer on the committer thread.
 //
 // kafka: one message per row; the value is the value format's record of the value columns (a
 // text format's '\n' is not part of the message), the key the key format's record of
@@ -14,7 +15,11 @@
 //
 // 'sink.delivery-guarantee' = 'at-least-once' (default): Flush() returns once every message is
 // acknowledged; 'none': Flush() does not wait (Close() still does). A message that cannot be
-// delivered fails the job either way.
+// delivered fails the job either way. 'exactly-once' needs checkpoints: writers stage each epoch
+// in a local log and the committer produces it in one Kafka transaction with a marker once the
+// checkpoint is complete (kafka_exactly_once_writer.h, kafka_transaction_committer.h;
+// 'sink.transactional-id-prefix', 'sink.commit.timeout'). Read the topic with
+// 'isolation.level' = 'read_committed' to see each row once.
 
 #include <memory>
 
