@@ -298,6 +298,17 @@ Status Job::Run() {
 
 std::string Job::Summary() const {
   std::string summary = metrics_.Summary();
+  if (coordinator_) {
+    const CheckpointStats stats = coordinator_->stats();
+    char line[256];
+    std::snprintf(line, sizeof(line),
+                  "checkpoints: %lld completed, %lld abandoned; last %lld: %.1f MB of state, "
+                  "%.0f ms\n",
+                  static_cast<long long>(stats.completed), static_cast<long long>(stats.abandoned),
+                  static_cast<long long>(stats.last_id), stats.last_state_bytes / 1e6,
+                  stats.last_duration_micros / 1e3);
+    summary += line;
+  }
   JobMetrics::Snapshot snapshot = metrics_.Read();
   if (snapshot.total_late > 0) {
     summary += late_rows_->path().empty()
