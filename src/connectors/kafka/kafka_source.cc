@@ -1,7 +1,10 @@
 #include "connectors/kafka/kafka_source.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cinttypes>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -11,6 +14,9 @@
 #include <thread>
 
 #include "connectors/dead_letter/dead_letter_writer.h"
+#include "connectors/kafka/kafka_assignment.h"
+#include "connectors/kafka/kafka_source_control.h"
+#include "connectors/kafka/kafka_source_position.h"
 
 namespace sluice {
 
@@ -25,6 +31,7 @@ constexpr int kMetadataTimeoutMs = 30000;  // ListSplits(): the cluster must ans
 constexpr auto kCommitInterval = std::chrono::seconds(5);
 constexpr int kRevokeCommitWaitMs = 1000;  // inside Poll(): a rebalance hands positions over
 constexpr int kCloseCommitWaitMs = 10000;
+constexpr int kCheckpointCommitWaitMs = 10000;  // NotifyCheckpointComplete(), coordinator thread
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -52,6 +59,27 @@ class KafkaSourceState {
   };
 
   std::string group_id;
+  /// EnableCheckpointing() was called: static assignment (set before any reader exists).
+  bool checkpointing = false;
+  /// Restored positions moved by 'auto.offset.reset' (out of range), and the records skipped.
+  std::atomic<uint64_t> positions_reset{0};
+  std::atomic<uint64_t> records_skipped_by_reset{0};
+
+  /// Checkpoint mode: the source's own client (partition order, discovery, commits).
+  std::shared_ptr<KafkaSourceControl> control() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return control_;
+  }
+  /// The control client, made on first use from `make`.
+  template <typename Make>
+  Result<std::shared_ptr<KafkaSourceControl>> control(Make make) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!control_) {
+      SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<KafkaSourceControl> made, make());
+      control_ = std::move(made);
+    }
+    return control_;
+  }
 
   int TopicIndex(const std::string& topic) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -72,9 +100,18 @@ class KafkaSourceState {
     std::lock_guard<std::mutex> lock(mutex_);
     partitions_[tp].bound = bound;
   }
+  /// The topic of a TopicIndex() value, or "".
+  std::string TopicName(int index) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [name, i] : topics_) {
+      if (i == index) return name;
+    }
+    return "";
+  }
 
  private:
   std::mutex mutex_;
+  std::shared_ptr<KafkaSourceControl> control_;
   std::map<std::string, int> topics_;
   std::map<TopicPartition, Partition> partitions_;
 };
@@ -102,8 +139,12 @@ struct MessageInfo {
 class KafkaSplitReader final : public SplitReader {
  public:
   KafkaSplitReader(const KafkaTableConfig& config, const TableContext& context,
-                   std::shared_ptr<KafkaSourceState> state, int index)
-      : config_(config), context_(context), state_(std::move(state)), index_(index) {
+                   std::shared_ptr<KafkaSourceState> state, int index, int readers)
+      : config_(config),
+        context_(context),
+        state_(std::move(state)),
+        index_(index),
+        readers_(readers) {
     errors_ = context_.errors ? context_.errors : std::make_shared<SourceErrorCounters>();
   }
 
@@ -132,6 +173,10 @@ class KafkaSplitReader final : public SplitReader {
       properties["auto.offset.reset"] =
           config_.startup == KafkaStartupMode::kGroupOffsets ? "error" : "earliest";
     }
+    const std::string& reset = properties["auto.offset.reset"];
+    reset_ = reset == "latest" || reset == "largest" || reset == "end" ? "latest"
+             : reset == "error"                                        ? "error"
+                                                                       : "earliest";
     // librdkafka 2.0 compares this threshold with the whole consumer queue (every partition's
     // messages) and, above it, stops fetching for fetch.error.backoff.ms (500 ms): with a few
     // partitions per reader that idles a fast reader most of the time (measured: 5 M JSON
@@ -158,6 +203,7 @@ class KafkaSplitReader final : public SplitReader {
     client_ = std::move(client).value();
     rd_kafka_poll_set_consumer(client_.get());
     queue_ = rd_kafka_queue_get_consumer(client_.get());
+    if (state_->checkpointing) return OpenStatic();
 
     KafkaPartitionList topics(rd_kafka_topic_partition_list_new(
         std::max<int>(1, static_cast<int>(config_.topics.size()))));
@@ -180,7 +226,14 @@ class KafkaSplitReader final : public SplitReader {
   Result<Batch> Poll(size_t max_rows, bool* end_of_split) override {
     if (!client_.get()) return Status::Internal("kafka reader polled before Open()");
     SLUICE_RETURN_IF_ERROR(error_);
-    if (Clock::now() - last_commit_ >= kCommitInterval) SLUICE_RETURN_IF_ERROR(Commit(-1));
+    if (state_->checkpointing) {
+      // Partitions the discovery thread appended to the order: take those this reader owns.
+      if (control_ && control_->order().size() != order_seen_) {
+        SLUICE_RETURN_IF_ERROR(AssignOwned());
+      }
+    } else if (Clock::now() - last_commit_ >= kCommitInterval) {
+      SLUICE_RETURN_IF_ERROR(Commit(-1));
+    }
     max_rows = std::max<size_t>(max_rows, 1);
     PartitionState* partition = NextPending();
     if (!partition) {
@@ -218,6 +271,41 @@ class KafkaSplitReader final : public SplitReader {
     *stream = ended_streams_.front();
     ended_streams_.erase(ended_streams_.begin());
     return true;
+  }
+
+  Status SnapshotPositions(std::vector<StreamPosition>* out) const override {
+    if (!state_->checkpointing) {
+      return Status::Unsupported("table '" + config_.table +
+                                 "': the kafka source was not put in checkpoint mode");
+    }
+    // A checkpoint covers the dead letters of the rows before it: none may be lost after.
+    if (dead_letters_) SLUICE_RETURN_IF_ERROR(dead_letters_->Flush());
+    for (const auto& [tp, p] : assigned_) {
+      out->push_back(
+          {KafkaStreamName(p.topic, p.partition), EncodeKafkaPosition({p.next, p.bound, p.ended})});
+    }
+    return Status::OK();
+  }
+
+  Status RestorePositions(const std::vector<StreamPosition>& positions) override {
+    if (!state_->checkpointing) {
+      return Status::Unsupported("table '" + config_.table +
+                                 "': the kafka source was not put in checkpoint mode");
+    }
+    if (client_.get()) return Status::Internal("kafka: RestorePositions() after Open()");
+    restored_.clear();
+    for (const StreamPosition& position : positions) {
+      auto decoded = DecodeKafkaPosition(position);
+      if (!decoded.ok()) return decoded.status().WithContext("table '" + config_.table + "'");
+      restored_[decoded->first] = decoded->second;
+    }
+    return Status::OK();
+  }
+
+  std::string StreamName(int64_t stream) const override {
+    std::string topic = state_->TopicName(static_cast<int>(stream >> 32));
+    if (topic.empty()) return "";
+    return KafkaStreamName(topic, static_cast<int32_t>(stream & 0xffffffff));
   }
 
   std::string Position() const override {
@@ -324,7 +412,9 @@ class KafkaSplitReader final : public SplitReader {
       p.partition = tp.partition;
       p.stream = (static_cast<int64_t>(state_->TopicIndex(p.topic)) << 32) |
                  static_cast<uint32_t>(tp.partition);
-      KafkaSourceState::Partition shared = state_->Get(key);
+      // Checkpoint mode: the restored position; else where another reader of this source left it.
+      KafkaSourceState::Partition shared =
+          state_->checkpointing ? RestoredPosition(key) : state_->Get(key);
       if (shared.next >= 0) {
         p.next = shared.next;  // moved here from another reader of this source
       } else {
@@ -429,6 +519,7 @@ class KafkaSplitReader final : public SplitReader {
     for (int i = 0; i < list->cnt; ++i) {
       rd_kafka_topic_partition_t& tp = list->elems[i];
       PartitionState& p = assigned_[{tp.topic, tp.partition}];
+      if (state_->checkpointing) ApplyRestored(p);
       if (p.next >= 0) {
         tp.offset = p.next;
       } else if (config_.startup == KafkaStartupMode::kSpecificOffsets ||
@@ -445,6 +536,105 @@ class KafkaSplitReader final : public SplitReader {
         p.announced = true;
       }
     }
+  }
+
+  // --- checkpoint mode: static assignment ---
+
+  // No subscription: the reader assigns itself its share of the source's partition order.
+  Status OpenStatic() {
+    control_ = state_->control();
+    if (!control_) {
+      return Status::Internal("kafka: a reader of table '" + config_.table +
+                              "' was opened before ListSplits()");
+    }
+    SLUICE_RETURN_IF_ERROR(AssignOwned());
+    had_assignment_ = true;
+    return Status::OK();
+  }
+
+  // Takes the partitions of the order not looked at yet that this reader owns.
+  Status AssignOwned() {
+    const size_t from = order_seen_;
+    std::vector<TopicPartition> owned =
+        control_->order().Owned(index_, readers_, from, &order_seen_);
+    if (owned.empty()) return Status::OK();
+    KafkaPartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(owned.size())));
+    for (const auto& [topic, partition] : owned) {
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition);
+    }
+    Assign(list.get());  // start and end offsets, restored positions
+    SLUICE_RETURN_IF_ERROR(error_);
+    // Partitions already at their end are not fetched at all.
+    KafkaPartitionList active(rd_kafka_topic_partition_list_new(list->cnt));
+    for (int i = 0; i < list->cnt; ++i) {
+      const rd_kafka_topic_partition_t& tp = list->elems[i];
+      if (assigned_[{tp.topic, tp.partition}].ended) continue;
+      rd_kafka_topic_partition_list_add(active.get(), tp.topic, tp.partition)->offset = tp.offset;
+    }
+    if (active->cnt == 0) return Status::OK();
+    // Incremental: partitions taken earlier keep their fetch state (not in a group, librdkafka
+    // accepts it outside a rebalance).
+    rd_kafka_error_t* error = rd_kafka_incremental_assign(client_.get(), active.get());
+    if (!error) return Status::OK();
+    Status status = Status::IoError("table '" + config_.table + "': cannot assign " +
+                                    std::to_string(active->cnt) +
+                                    " partitions: " + rd_kafka_error_string(error));
+    rd_kafka_error_destroy(error);
+    return status;
+  }
+
+  // Where the checkpoint left `key` (next, and its bound when the table is bounded).
+  KafkaSourceState::Partition RestoredPosition(const TopicPartition& key) const {
+    KafkaSourceState::Partition out;
+    auto it = restored_.find(key);
+    if (it == restored_.end()) return out;
+    out.next = it->second.next;
+    if (config_.bounded != KafkaBoundedMode::kUnbounded) out.bound = it->second.bound;
+    return out;
+  }
+
+  // After `p`'s start and end were resolved: a restored partition that had ended stays ended; a
+  // restored position outside the log (retention deleted it, or the topic was recreated) must
+  // not be skipped silently: 'auto.offset.reset' decides, and the skip is counted and reported.
+  void ApplyRestored(PartitionState& p) {
+    auto it = restored_.find(Key(p));
+    if (it == restored_.end()) return;
+    const KafkaPartitionPosition& saved = it->second;
+    if (config_.bounded != KafkaBoundedMode::kUnbounded && p.bound >= 0) {
+      if (saved.ended) p.next = std::max(p.next, p.bound);
+      if (p.next >= p.bound) return;  // at its end: nothing left to read
+    }
+    if (saved.next < 0 || p.next != saved.next) return;
+    int64_t low = -1, high = -1;
+    if (!QueryWatermarks(p, &low, &high)) return;  // error_ is set
+    if (p.next >= low && p.next <= high) return;
+    const std::string where = TopicPartitionName(p.topic, p.partition);
+    const std::string why =
+        p.next < low
+            ? "offsets " + std::to_string(p.next) + ".." + std::to_string(low - 1) +
+                  " were deleted (retention) before they were read; the log starts at " +
+                  std::to_string(low)
+            : "the log ends at " + std::to_string(high) + " (was the topic deleted and recreated?)";
+    if (reset_ == "error") {
+      SetError(Status::InvalidOption(
+          "table '" + config_.table + "': " + where + ": the position restored from the " +
+          "checkpoint, " + std::to_string(p.next) + ", is out of range: " + why +
+          "; 'properties.auto.offset.reset' is 'none': set it to 'earliest' or 'latest' to go "
+          "on from the log's start or end"));
+      return;
+    }
+    const int64_t to = reset_ == "latest" ? high : low;
+    const int64_t skipped = std::max<int64_t>(0, to - p.next);
+    state_->positions_reset.fetch_add(1, std::memory_order_relaxed);
+    state_->records_skipped_by_reset.fetch_add(static_cast<uint64_t>(skipped),
+                                               std::memory_order_relaxed);
+    std::fprintf(stderr,
+                 "sluice: warning: table '%s': %s: the position restored from the checkpoint, "
+                 "%" PRId64 ", is out of range: %s; going on at %" PRId64
+                 " ('properties.auto.offset.reset' = '%s'): %" PRId64 " records skipped\n",
+                 config_.table.c_str(), where.c_str(), p.next, why.c_str(), to, reset_.c_str(),
+                 skipped);
+    p.next = to;
   }
 
   void Revoke(rd_kafka_topic_partition_list_t* list, bool lost) {
@@ -475,11 +665,16 @@ class KafkaSplitReader final : public SplitReader {
   // The partition's high watermark; false (and error_ set) when the cluster did not answer.
   bool QueryHigh(const PartitionState& p, int64_t* high) {
     int64_t low = -1;
+    return QueryWatermarks(p, &low, high);
+  }
+
+  // The partition's log start and high watermark; false (and error_ set) without an answer.
+  bool QueryWatermarks(const PartitionState& p, int64_t* low, int64_t* high) {
     const auto deadline = Clock::now() + std::chrono::milliseconds(kQueryTimeoutMs);
     rd_kafka_resp_err_t err;
     do {
-      err = rd_kafka_query_watermark_offsets(client_.get(), p.topic.c_str(), p.partition, &low,
-                                             high, 5000);
+      err = rd_kafka_query_watermark_offsets(client_.get(), p.topic.c_str(), p.partition, low, high,
+                                             5000);
       if (!err) return true;
     } while (Clock::now() < deadline && err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
     Status status = KafkaError("table '" + config_.table + "': cannot read the end offset of " +
@@ -575,6 +770,15 @@ class KafkaSplitReader final : public SplitReader {
         return;
       }
       case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
+        if (state_->checkpointing && message->rkt &&
+            restored_.count({rd_kafka_topic_name(message->rkt), message->partition})) {
+          SetError(Status::InvalidOption(
+              "table '" + config_.table + "': " + where +
+              ": the position restored from the checkpoint is out of range (deleted by "
+              "retention?) and 'properties.auto.offset.reset' is 'none': set it to 'earliest' "
+              "or 'latest' to go on from the log's start or end"));
+          return;
+        }
         SetError(Status::InvalidOption(
             "table '" + config_.table + "': " + where + " has no committed offset in group '" +
             state_->group_id +
@@ -960,7 +1164,8 @@ class KafkaSplitReader final : public SplitReader {
     for (auto& [tp, p] : assigned_) {
       DropPending(p);
     }
-    status = Commit(kCloseCommitWaitMs, nullptr, /*all=*/true);
+    // Checkpoint mode commits completed checkpoints only (NotifyCheckpointComplete).
+    if (!state_->checkpointing) status = Commit(kCloseCommitWaitMs, nullptr, /*all=*/true);
     // Leaves the group (the revoke callback commits again: harmless) so the partitions move to
     // the other members now rather than after the session timeout.
     rd_kafka_consumer_close(client_.get());
@@ -977,6 +1182,7 @@ class KafkaSplitReader final : public SplitReader {
   const TableContext context_;
   std::shared_ptr<KafkaSourceState> state_;
   const int index_;
+  const int readers_;  // splits of the source: reader index_ of readers_ (static assignment)
   std::shared_ptr<SourceErrorCounters> errors_;
   std::unique_ptr<RecordDecoder> value_decoder_;
   std::unique_ptr<RecordDecoder> key_decoder_;
@@ -995,6 +1201,12 @@ class KafkaSplitReader final : public SplitReader {
   bool had_assignment_ = false;
   bool rebalancing_ = false;
   Clock::time_point last_commit_;
+  std::string reset_;  // the effective auto.offset.reset: "earliest", "latest" or "error"
+
+  // Checkpoint mode.
+  std::shared_ptr<KafkaSourceControl> control_;
+  size_t order_seen_ = 0;  // positions of the partition order already looked at
+  std::map<TopicPartition, KafkaPartitionPosition> restored_;
 };
 
 }  // namespace
@@ -1013,8 +1225,81 @@ const std::string& KafkaSource::group_id() const {
   return state_->group_id;
 }
 
+uint64_t KafkaSource::positions_reset() const {
+  return state_->positions_reset.load(std::memory_order_relaxed);
+}
+
+uint64_t KafkaSource::records_skipped_by_reset() const {
+  return state_->records_skipped_by_reset.load(std::memory_order_relaxed);
+}
+
+Status KafkaSource::EnableCheckpointing() {
+  if (num_splits_ > 0) {
+    return Status::Internal("kafka: EnableCheckpointing() after ListSplits() (table '" +
+                            config_.table + "')");
+  }
+  state_->checkpointing = true;
+  return Status::OK();
+}
+
+Status KafkaSource::NotifyCheckpointComplete(CheckpointId id,
+                                             const std::vector<StreamPosition>& positions) {
+  // As Flink's 'commit.offsets.on.checkpoint': only to a group the table names.
+  if (!state_->checkpointing || !config_.commit_offsets) return Status::OK();
+  SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<KafkaSourceControl> control, Control());
+  return control->Commit(id, positions, kCheckpointCommitWaitMs);
+}
+
+Result<std::shared_ptr<KafkaSourceControl>> KafkaSource::Control() {
+  return state_->control([this]() -> Result<std::unique_ptr<KafkaSourceControl>> {
+    SLUICE_ASSIGN_OR_RETURN(KafkaTopicFilter filter,
+                            KafkaTopicFilter::Make(config_.topics, config_.topic_pattern));
+    return KafkaSourceControl::Make(config_.table, config_.properties, state_->group_id,
+                                    std::move(filter));
+  });
+}
+
+// Checkpoint mode: the source lists the partitions itself (kafka_assignment.h); the readers
+// take their share when they open.
+Result<std::vector<SourceSplit>> KafkaSource::ListStaticSplits(int parallelism) {
+  SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<KafkaSourceControl> control, Control());
+  SLUICE_ASSIGN_OR_RETURN(auto topics, control->Refresh(kMetadataTimeoutMs));
+  int readers = parallelism;
+  if (config_.topic_pattern.empty()) {
+    for (const std::string& topic : config_.topics) {
+      if (!topics.count(topic)) {
+        return Status::NotFound("table '" + config_.table + "': Kafka topic '" + topic +
+                                "' does not exist");
+      }
+    }
+    readers = std::max(1, std::min(parallelism, static_cast<int>(control->order().size())));
+  }
+  // Bounded tables read the partitions there were at the start (as Flink's bounded sources).
+  if (config_.bounded == KafkaBoundedMode::kUnbounded) {
+    control->StartDiscovery(config_.discovery_interval_ms);
+  }
+  num_splits_ = readers;
+  return MakeSplits(readers);
+}
+
+std::vector<SourceSplit> KafkaSource::MakeSplits(int readers) const {
+  std::string name;
+  if (!config_.topic_pattern.empty()) {
+    name = config_.topic_pattern;
+  } else {
+    for (const std::string& topic : config_.topics) name += (name.empty() ? "" : ";") + topic;
+  }
+  std::vector<SourceSplit> splits;
+  for (int i = 0; i < readers; ++i) {
+    splits.push_back(
+        {"kafka:" + name + "#" + std::to_string(i) + "/" + std::to_string(readers), i});
+  }
+  return splits;
+}
+
 Result<std::vector<SourceSplit>> KafkaSource::ListSplits(int parallelism) {
   parallelism = std::max(1, parallelism);
+  if (state_->checkpointing) return ListStaticSplits(parallelism);
   int readers = parallelism;
   if (config_.topic_pattern.empty()) {
     // A consumer's metadata requests do not auto-create topics (a producer's would).
@@ -1035,26 +1320,15 @@ Result<std::vector<SourceSplit>> KafkaSource::ListSplits(int parallelism) {
     readers = std::max(1, std::min(parallelism, partitions));
   }
   num_splits_ = readers;
-  std::string name;
-  if (!config_.topic_pattern.empty()) {
-    name = config_.topic_pattern;
-  } else {
-    for (const std::string& topic : config_.topics) name += (name.empty() ? "" : ";") + topic;
-  }
-  std::vector<SourceSplit> splits;
-  for (int i = 0; i < readers; ++i) {
-    splits.push_back(
-        {"kafka:" + name + "#" + std::to_string(i) + "/" + std::to_string(readers), i});
-  }
-  return splits;
+  return MakeSplits(readers);
 }
 
 Result<std::unique_ptr<SplitReader>> KafkaSource::CreateReader(const SourceSplit& split) {
   if (split.index < 0 || split.index >= std::max(num_splits_, 1)) {
     return Status::Internal("kafka: split " + split.id + " was not listed by this source");
   }
-  return std::unique_ptr<SplitReader>(
-      std::make_unique<KafkaSplitReader>(config_, context_, state_, split.index));
+  return std::unique_ptr<SplitReader>(std::make_unique<KafkaSplitReader>(
+      config_, context_, state_, split.index, std::max(num_splits_, 1)));
 }
 
 Result<std::unique_ptr<Source>> MakeKafkaSource(const TableContext& context, bool upsert) {

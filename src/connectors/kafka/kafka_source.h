@@ -19,6 +19,17 @@
 //     partitions are revoked, and on Close() (at-least-once; only with a configured group id).
 //   - undecodable messages: to the table's dead-letter writer (counted), skipped under the
 //     format's ignore-parse-errors (counted), else the job fails naming topic[partition]@offset.
+//
+// Checkpoint mode (EnableCheckpointing(), docs/design/checkpoints.md §1.2): no group membership.
+// The source lists the table's partitions in one order (kafka_assignment.h) and reader k of n
+// assigns itself those at positions i % n == k; partitions discovered later
+// ('scan.topic-partition-discovery.interval', unbounded tables) are appended to the order and
+// taken by the same rule, never moved. Each partition is a stream "topic/partition" whose
+// position is the offset after the last row handed to the runtime, with its bounded end
+// (kafka_source_position.h). A restore seeks to the saved positions; a saved position that
+// retention deleted follows 'properties.auto.offset.reset' (counted, reported, or an error for
+// 'none'). The group id only names the offsets NotifyCheckpointComplete() commits; nothing is
+// committed otherwise.
 
 #include <memory>
 #include <string>
@@ -29,6 +40,7 @@
 
 namespace sluice {
 
+class KafkaSourceControl;
 class KafkaSourceState;
 
 class KafkaSource final : public Source {
@@ -42,10 +54,26 @@ class KafkaSource final : public Source {
   Result<std::unique_ptr<SplitReader>> CreateReader(const SourceSplit& split) override;
   bool IsBounded() const override { return config_.bounded != KafkaBoundedMode::kUnbounded; }
 
+  /// Checkpoint mode: static assignment, no periodic commits (see above). Before ListSplits().
+  Status EnableCheckpointing() override;
+  /// Commits the positions' offsets to the group (with a configured group id, unless
+  /// 'properties.commit.offsets.on.checkpoint' = 'false'). From the coordinator's thread.
+  Status NotifyCheckpointComplete(CheckpointId id,
+                                  const std::vector<StreamPosition>& positions) override;
+
   /// The consumer group readers join (configured or generated).
   const std::string& group_id() const;
 
+  /// Restored positions that were out of the partitions' range (deleted by retention, or past
+  /// the end) and were moved by 'properties.auto.offset.reset'; the records skipped that way.
+  uint64_t positions_reset() const;
+  uint64_t records_skipped_by_reset() const;
+
  private:
+  Result<std::vector<SourceSplit>> ListStaticSplits(int parallelism);
+  Result<std::shared_ptr<KafkaSourceControl>> Control();
+  std::vector<SourceSplit> MakeSplits(int readers) const;
+
   KafkaTableConfig config_;
   TableContext context_;
   std::shared_ptr<KafkaSourceState> state_;
