@@ -12,7 +12,7 @@ apt_packages=(
   libfmt-dev libsimdjson-dev libcli11-dev
   clang-format python3 python3-pytest python3-venv tzdata
   librdkafka-dev libcurl4-openssl-dev zlib1g-dev kcat ccache
-  default-jre-headless maven curl
+  default-jre-headless maven curl librocksdb-dev
 )
 missing=()
 for p in "${apt_packages[@]}"; do
