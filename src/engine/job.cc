@@ -308,6 +308,14 @@ std::string Job::Summary() const {
                   static_cast<long long>(stats.last_id), stats.last_state_bytes / 1e6,
                   stats.last_duration_micros / 1e3);
     summary += line;
+    const int64_t restored = restored_at_micros_.load();
+    if (restore_started_micros_ > 0 && restored > 0) {
+      std::snprintf(line, sizeof(line),
+                    "restore: every task had its state back %.2f s after the checkpoint was "
+                    "opened\n",
+                    (restored - restore_started_micros_) / 1e6);
+      summary += line;
+    }
   }
   JobMetrics::Snapshot snapshot = metrics_.Read();
   if (snapshot.total_late > 0) {

@@ -13,6 +13,7 @@
 // and end as if bounded, so windows fire and sinks flush (Ctrl-C); Cancel(false) stops at once.
 // Not async-signal-safe: call Cancel() from a normal thread.
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -121,6 +122,8 @@ class Job {
   std::unique_ptr<CheckpointStorage> storage_;
   std::unique_ptr<LoadedCheckpoint> restored_;
   std::string restore_report_;
+  int64_t restore_started_micros_ = 0;
+  std::atomic<int64_t> restored_at_micros_{0};
   std::map<const PlanNode*, std::string> uids_;
   std::map<const PlanNode*, OperatorSignatureWithUid> signatures_;
   std::vector<std::unique_ptr<SinkCommitter>> committers_;

@@ -44,6 +44,8 @@ Status Job::SetUpCheckpoints() {
   }
   if (manifest) {
     const auto start = std::chrono::steady_clock::now();
+    restore_started_micros_ =
+        std::chrono::duration_cast<std::chrono::microseconds>(start.time_since_epoch()).count();
     auto loaded = LoadedCheckpoint::Load(*manifest);
     if (!loaded.ok()) return loaded.status().WithContext("restoring " + manifest->directory);
     restored_ = std::move(loaded).value();
@@ -138,6 +140,7 @@ std::shared_ptr<const TaskRestore> Job::RestoreFor(const Stage& stage, int insta
   if (!restored_) return nullptr;
   auto restore = std::make_shared<TaskRestore>();
   restore->checkpoint = restored_->manifest().id;
+  restore->restored_at_micros = &restored_at_micros_;
   const std::string key = StageKey(stage);
   std::optional<int64_t> chain_min;
   for (const SavedTask& task : restored_->tasks()) {

@@ -102,6 +102,7 @@ Status OperatorTask::Loop(RunControl& control) {
         valve_.RestoreInput(p, restore_->input_watermarks[p]);
       }
     }
+    MarkRestored(*restore_);
   }
   while (!valve_.AllEnded()) {
     if (control.stop_requested()) return Status::Cancelled(name_ + " cancelled");

@@ -265,7 +265,10 @@ Status SourceTask::CheckIdle(Clock::time_point now) {
 
 Status SourceTask::Loop(RunControl& control) {
   SLUICE_RETURN_IF_ERROR(chain_->Open());
-  if (options_.restore) SLUICE_RETURN_IF_ERROR(chain_->Restore(*options_.restore));
+  if (options_.restore) {
+    SLUICE_RETURN_IF_ERROR(chain_->Restore(*options_.restore));
+    MarkRestored(*options_.restore);
+  }
   const auto start = Clock::now();
   for (size_t i = 0; i < splits_.size(); ++i) {
     if (options_.restore) {

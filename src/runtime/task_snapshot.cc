@@ -1,5 +1,7 @@
 #include "runtime/task_snapshot.h"
 
+#include <chrono>
+
 #include "runtime/state_codec.h"
 
 namespace sluice {
@@ -27,6 +29,16 @@ Status DecodeTaskState(std::string_view data, int64_t* chain_watermark,
   SLUICE_RETURN_IF_ERROR(in.I64(chain_watermark));
   SLUICE_RETURN_IF_ERROR(in.Pod(input_watermarks));
   return in.Finish();
+}
+
+void MarkRestored(const TaskRestore& restore) {
+  if (!restore.restored_at_micros) return;
+  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t seen = restore.restored_at_micros->load();
+  while (seen < now && !restore.restored_at_micros->compare_exchange_weak(seen, now)) {
+  }
 }
 
 }  // namespace sluice

@@ -5,6 +5,7 @@
 // A task builds its snapshot on its own thread at the barrier (copies only) and acknowledges; the
 // coordinator writes the sections to disk on its own thread, so the task is not held up by I/O.
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -78,7 +79,13 @@ struct TaskRestore {
   std::map<std::string, OperatorRestore> operators;
   /// Keeps the sections the OperatorRestore parts point into alive.
   std::vector<std::shared_ptr<const StateSectionsView>> views;
+  /// The job's clock of restores (steady-clock micros): each task raises it to the moment its
+  /// operators finished restoring (MarkRestored), for the run summary.
+  std::atomic<int64_t>* restored_at_micros = nullptr;
 };
+
+/// Called by a task once its chain is restored.
+void MarkRestored(const TaskRestore& restore);
 
 /// The task-level state both kinds of task save (TaskSnapshot::task_state).
 std::string EncodeTaskState(int64_t chain_watermark, const std::vector<int64_t>& input_watermarks);

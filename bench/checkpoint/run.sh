@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Checkpoint benchmarks (issue 4), no external service needed:
+#   1. throughput cost: the same job with checkpoints every 1 s vs none (wall and CPU time)
+#   2. checkpoint duration and size against state size (GROUP BY over 10^5..10^7 keys)
+#   3. recovery time: kill -9 after a checkpoint of the largest state, time the restore
+# Usage: bench/checkpoint/run.sh [rows] [max_keys]     (defaults: 20000000 10000000)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bin="${SLUICE_BIN:-$root/build/release/sluice}"
+rows="${1:-20000000}"
+max_keys="${2:-10000000}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+pipeline() {  # name rows keys interval(0 = off)
+  local name=$1 n=$2 keys=$3 interval=$4
+  {
+    echo "SET 'parallelism.default' = '2';"
+    echo "SET 'pipeline.name' = '$name';"
+    if [ "$interval" != 0 ]; then
+      echo "SET 'execution.checkpointing.interval' = '$interval';"
+      echo "SET 'state.checkpoints.dir' = '$work/state';"
+    fi
+    cat <<SQL
+CREATE TABLE orders (order_id STRING, customer_id STRING, amount DOUBLE, status STRING,
+  event_time TIMESTAMP(3), WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND)
+WITH ('connector' = 'orders', 'number-of-rows' = '$n', 'rows-per-second' = 'unlimited',
+      'orders.customers' = '$keys');
+CREATE TABLE out (customer_id STRING, orders BIGINT, revenue DOUBLE)
+WITH ('connector' = 'blackhole');
+INSERT INTO out SELECT customer_id, COUNT(*), SUM(amount) FROM orders GROUP BY customer_id;
+SQL
+  } > "$name.sql"
+}
+
+measure() {  # name -> "wall cpu" seconds, summary kept in name.log
+  /usr/bin/time -f "%e %U %S" -o "$1.time" "$bin" run -q "$1.sql" > "$1.log" 2>&1
+  awk '{printf "%.2f %.2f", $1, $2 + $3}' "$1.time"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%F)"
+echo "== 1. throughput cost ($rows orders, GROUP BY over 100000 keys, parallelism 2)"
+pipeline off "$rows" 100000 0
+pipeline every1s "$rows" 100000 "1 s"
+read -r wall_off cpu_off <<< "$(measure off)"
+read -r wall_on cpu_on <<< "$(measure every1s)"
+echo "  none:     wall ${wall_off} s, cpu ${cpu_off} s"
+echo "  every 1s: wall ${wall_on} s, cpu ${cpu_on} s   ($(grep '^checkpoints' every1s.log))"
+awk -v a="$wall_off" -v b="$wall_on" 'BEGIN{printf "  throughput with checkpoints: %.1f%% of none\n", 100*a/b}'
+
+echo "== 2. checkpoint duration and size against state size"
+keys=100000
+while [ "$keys" -le "$max_keys" ]; do
+  rm -rf "$work/state"
+  pipeline "keys$keys" "$((keys * 2))" "$keys" "1 s"
+  read -r wall cpu <<< "$(measure "keys$keys")"
+  echo "  $keys keys: $(grep '^checkpoints' "keys$keys.log")  (run ${wall} s)"
+  keys=$((keys * 10))
+done
+
+echo "== 3. recovery of the largest state ($max_keys keys)"
+rm -rf "$work/state"
+pipeline recover "$((max_keys * 4))" "$max_keys" "2 s"
+"$bin" run -q recover.sql > recover1.log 2>&1 &
+pid=$!
+# Wait for a checkpoint taken once every key exists (the second one), then kill -9.
+for _ in $(seq 1 600); do
+  n=$(ls -d "$work"/state/recover/chk-*/MANIFEST.json 2>/dev/null | wc -l)
+  [ "$n" -ge 2 ] && break
+  sleep 0.5
+done
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+"$bin" checkpoints list recover.sql | sed -n '1,3p'
+"$bin" run -q recover.sql > recover2.log 2>&1 || true
+grep -m1 '^restored' recover2.log || { echo "no restore line"; tail -5 recover2.log; }
