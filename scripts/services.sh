@@ -5,8 +5,10 @@
 #   registry  Apicurio Registry 3.x, Confluent-compatible API at
 #             http://127.0.0.1:8085/apis/ccompat/v7 (management interface on 127.0.0.1:9005)
 #
-# Usage: scripts/services.sh up|down|status|install [kafka|registry ...]   (no names: both)
+# Usage: scripts/services.sh up|down|status|install|restart [kafka|registry ...]   (no names: both)
 #   install only downloads (e.g. to warm a CI cache); up installs when needed, then starts.
+#   restart kafka stops the broker this script started and starts it again on the same data (the
+#   "broker restarted mid-run" test); a broker it did not start is left alone (an error).
 #
 # The first `up` downloads both from Maven Central (needs java >= 17 and mvn; installed with apt
 # when missing) into $SLUICE_SVC_DIR (default: <repo>/.svc, git-ignored): the Maven repository
@@ -378,7 +380,7 @@ status_one() {
 }
 
 usage() {
-  echo "usage: $0 up|down|status|install [kafka|registry ...]" >&2
+  echo "usage: $0 up|down|status|install|restart [kafka|registry ...]" >&2
   exit 2
 }
 
@@ -397,7 +399,7 @@ main() {
     for name in "${names[@]}"; do status_one "$name" || rc=1; done
     return "$rc"
     ;;
-  install | up | down) ;;
+  install | up | down | restart) ;;
   *) usage ;;
   esac
   # One `up`/`down` at a time per cache dir: concurrent test sessions must not both start a broker.
@@ -416,6 +418,16 @@ main() {
     ;;
   down)
     for name in "${names[@]}"; do stop "$name"; done
+    ;;
+  restart)
+    for name in "${names[@]}"; do
+      [ "$name" = kafka ] || die "restart: only kafka keeps its data across a restart"
+      alive kafka || die "restart: no kafka started by this script is running"
+      t0=$(now)
+      stop kafka
+      step "kafka: start on the same data" start_kafka
+      log "kafka restarted in $(since "$t0")"
+    done
     ;;
   esac
 }
