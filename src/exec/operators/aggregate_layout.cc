@@ -35,6 +35,7 @@ Result<AggregateLayout> AggregateLayout::Make(const std::vector<int>& group_keys
   }
   layout.codec_ = GroupKeyCodec(group_keys, std::move(key_types));
   layout.calls_ = calls;
+  layout.retractable_ = retractable;
   for (size_t j = 0; j < calls.size(); ++j) {
     SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<AggregateState> state,
                             CreateAggregateState(calls[j], retractable));
@@ -47,6 +48,24 @@ Result<AggregateLayout> AggregateLayout::Make(const std::vector<int>& group_keys
     layout.prototypes_.push_back(std::move(state));
   }
   return layout;
+}
+
+std::string AggregateLayout::StateSchema() const {
+  std::string schema = "keys=[";
+  for (size_t k = 0; k < codec_.key_types().size(); ++k) {
+    if (k) schema += ",";
+    schema += codec_.key_types()[k].ToString();
+  }
+  schema += "] aggs=[";
+  for (size_t j = 0; j < calls_.size(); ++j) {
+    if (j) schema += ",";
+    const AggregateCall& call = calls_[j];
+    schema +=
+        call.ToString(call.kind == AggregateKind::kCountStar ? "" : call.argument_type.ToString());
+    schema += "->" + prototypes_[j]->result_type().ToString();
+  }
+  schema += retractable_ ? "] retract" : "]";
+  return schema;
 }
 
 Status AggregateLayout::CheckInput(const Batch& batch) const {

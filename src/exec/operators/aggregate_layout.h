@@ -4,6 +4,7 @@
 // AggregateTable clones.
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "columnar/batch.h"
@@ -28,6 +29,10 @@ class AggregateLayout {
   const std::vector<AggregateCall>& calls() const { return calls_; }
   const std::vector<std::unique_ptr<AggregateState>>& prototypes() const { return prototypes_; }
 
+  /// What checkpointed state of this layout means, for the state header: key types and per
+  /// aggregate its kind, argument and result types ("keys=[VARCHAR] aggs=[SUM(DOUBLE)->DOUBLE]").
+  std::string StateSchema() const;
+
   /// Checks that `batch` has the key and argument columns with the expected physical types
   /// (a mismatch is a planner bug, reported instead of reading memory wrongly).
   Status CheckInput(const Batch& batch) const;
@@ -38,6 +43,7 @@ class AggregateLayout {
   GroupKeyCodec codec_;
   std::vector<AggregateCall> calls_;
   std::vector<std::unique_ptr<AggregateState>> prototypes_;
+  bool retractable_ = false;
 };
 
 /// Same physical representation (what a column's buffer holds).

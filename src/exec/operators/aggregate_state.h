@@ -22,6 +22,7 @@
 #include "columnar/column.h"
 #include "common/status.h"
 #include "exec/plan/aggregate_call.h"
+#include "runtime/state_codec.h"
 
 namespace sluice {
 
@@ -51,6 +52,18 @@ class AggregateState {
                      const uint32_t* groups, size_t count) = 0;
   /// Results of groups[0..count), in that order, as a column of result_type().
   virtual ColumnPtr Finalize(const uint32_t* groups, size_t count) = 0;
+
+  // Checkpoints (docs/design/checkpoints.md §4.1).
+  /// Group ids the arrays hold (the last Resize).
+  virtual size_t groups() const = 0;
+  /// Writes every group's accumulators, after a tag naming the implementation: flat arrays as
+  /// they are, per-group maps and sets as flat (sizes, values, counts) arrays.
+  virtual void WriteState(StateEncoder& out) const = 0;
+  /// Replaces all groups with what WriteState of the same implementation wrote.
+  virtual Status ReadState(StateDecoder& in) = 0;
+  /// About the bytes WriteState writes (at least as many for flat arrays), so the encoder's
+  /// buffer is allocated once instead of growing by copies.
+  virtual size_t StateBytes() const = 0;
 
  private:
   LogicalType result_type_;

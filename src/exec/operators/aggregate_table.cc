@@ -49,17 +49,68 @@ void AggregateTable::Update(const std::vector<const Column*>& arguments, const u
 }
 
 void AggregateTable::MergeFrom(const AggregateTable& source) {
-  std::vector<uint32_t> source_groups = source.LiveGroups();
-  std::vector<uint32_t> groups(source_groups.size());
+  std::vector<uint32_t> groups;
+  MergeGroupsFrom(source, source.LiveGroups(), &groups);
+}
+
+void AggregateTable::MergeGroupsFrom(const AggregateTable& source,
+                                     const std::vector<uint32_t>& source_groups,
+                                     std::vector<uint32_t>* groups) {
+  groups->resize(source_groups.size());
   for (size_t i = 0; i < source_groups.size(); ++i) {
     bool created = false;
-    groups[i] = keys_.InsertKeyOf(source.keys_, source_groups[i], &created);
-    if (created) created_.push_back(groups[i]);
+    (*groups)[i] = keys_.InsertKeyOf(source.keys_, source_groups[i], &created);
+    if (created) created_.push_back((*groups)[i]);
   }
   PrepareCreated();
   for (size_t j = 0; j < states_.size(); ++j) {
-    states_[j]->Merge(*source.states_[j], source_groups.data(), groups.data(), groups.size());
+    states_[j]->Merge(*source.states_[j], source_groups.data(), groups->data(), groups->size());
   }
+}
+
+void AggregateTable::Erase(uint32_t group) {
+  if (!keys_.IsLive(group)) return;
+  keys_.Erase(group);
+  for (auto& state : states_) state->Clear(&group, 1);
+}
+
+void AggregateTable::WriteState(StateEncoder& out) const {
+  keys_.WriteState(out);
+  out.U64(sized_groups_);
+  out.U32(static_cast<uint32_t>(states_.size()));
+  for (const auto& state : states_) state->WriteState(out);
+}
+
+size_t AggregateTable::StateBytes() const {
+  size_t bytes = keys_.StateBytes() + 16;
+  for (const auto& state : states_) bytes += state->StateBytes();
+  return bytes;
+}
+
+Status AggregateTable::ReadState(StateDecoder& in, const GroupKeyCodec& codec) {
+  SLUICE_RETURN_IF_ERROR(keys_.ReadState(in, codec));
+  uint64_t sized_groups = 0;
+  uint32_t num_states = 0;
+  SLUICE_RETURN_IF_ERROR(in.U64(&sized_groups));
+  SLUICE_RETURN_IF_ERROR(in.U32(&num_states));
+  if (num_states != states_.size()) {
+    return Status::DecodeError(in.what() + ": " + std::to_string(num_states) +
+                               " aggregates stored, the operator computes " +
+                               std::to_string(states_.size()));
+  }
+  if (sized_groups < keys_.group_limit()) {
+    return Status::DecodeError(in.what() + ": corrupt state (accumulators for fewer groups " +
+                               "than keys)");
+  }
+  for (auto& state : states_) {
+    SLUICE_RETURN_IF_ERROR(state->ReadState(in));
+    if (state->groups() != sized_groups) {
+      return Status::DecodeError(in.what() + ": corrupt state (accumulator array size)");
+    }
+  }
+  sized_groups_ = sized_groups;
+  created_.clear();
+  return Status::OK();
 }
 
 std::unique_ptr<AggregateTable> AggregateTable::Clone() const {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "exec/operators/aggregate_state.h"
+#include "exec/operators/group_key_codec.h"
 #include "exec/operators/group_key_table.h"
 
 namespace sluice {
@@ -30,13 +31,25 @@ class AggregateTable {
               const uint32_t* groups, const uint8_t* retract, size_t count);
   /// Adds every group of `source` (built from the same prototypes) to the group with its key.
   void MergeFrom(const AggregateTable& source);
+  /// Adds groups source_groups[i] of `source` to the group with its key; (*groups)[i] = that
+  /// group here.
+  void MergeGroupsFrom(const AggregateTable& source, const std::vector<uint32_t>& source_groups,
+                       std::vector<uint32_t>* groups);
   /// A new table with the same keys and accumulators.
   std::unique_ptr<AggregateTable> Clone() const;
   /// Live groups in id order (insertion order while nothing was erased).
   std::vector<uint32_t> LiveGroups() const;
   /// One result column per aggregate for groups[0..count).
   std::vector<ColumnPtr> Finalize(const uint32_t* groups, size_t count);
-  void Erase(uint32_t group) { keys_.Erase(group); }
+  /// Drops a group and frees its accumulators' memory (MIN/MAX values, DISTINCT sets).
+  void Erase(uint32_t group);
+
+  /// Checkpoints: keys and accumulators as they are (AggregateState::WriteState).
+  void WriteState(StateEncoder& out) const;
+  /// About the bytes WriteState writes.
+  size_t StateBytes() const;
+  /// Replaces this table (built from the same prototypes) with what WriteState wrote.
+  Status ReadState(StateDecoder& in, const GroupKeyCodec& codec);
 
  private:
   /// Sizes the states for new ids and empties reused ones.

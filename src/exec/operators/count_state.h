@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "exec/operators/aggregate_state.h"
+#include "exec/operators/state_format.h"
 
 namespace sluice {
 
@@ -60,7 +61,20 @@ class CountState final : public AggregateState {
     return out;
   }
 
+  size_t groups() const override { return counts_.size(); }
+  size_t StateBytes() const override { return 16 + counts_.size() * sizeof(int64_t); }
+  void WriteState(StateEncoder& out) const override {
+    out.U32(kTag);
+    out.Pod(counts_);
+  }
+  Status ReadState(StateDecoder& in) override {
+    SLUICE_RETURN_IF_ERROR(ReadStateTag(in, kTag));
+    return in.Pod(&counts_);
+  }
+
  private:
+  static constexpr uint32_t kTag = StateTag(StateFamily::kCount, 0, kCountStar ? 1 : 0);
+
   std::vector<int64_t> counts_;
 };
 

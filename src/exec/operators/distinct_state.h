@@ -5,6 +5,7 @@
 // result is needed. DOUBLE values are distinct by their bits after NaN canonicalization (Java's
 // Double.equals).
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "exec/operators/aggregate_state.h"
+#include "exec/operators/state_format.h"
 #include "exec/operators/value_order.h"
 
 namespace sluice {
@@ -102,6 +104,7 @@ class DistinctState final : public AggregateState {
     rows.reserve(total);
     inner_groups.reserve(total);
     for (size_t i = 0; i < count; ++i) {
+      const size_t first = rows.size();
       for (const auto& [key, n] : values_[groups[i]]) {
         if (n <= 0) continue;
         const uint32_t row = static_cast<uint32_t>(rows.size());
@@ -113,6 +116,12 @@ class DistinctState final : public AggregateState {
         rows.push_back(row);
         inner_groups.push_back(static_cast<uint32_t>(i));
       }
+      if constexpr (std::is_same_v<T, double>) {
+        // A DOUBLE sum depends on the order of its terms, and the set's order on its history
+        // (a restored set is rebuilt in another order): add them in value order.
+        double* values = distinct_values.data<double>();
+        std::sort(values + first, values + rows.size(), ValueLess());
+      }
     }
     std::unique_ptr<AggregateState> scratch = inner_->CloneEmpty();
     scratch->Resize(count);
@@ -122,7 +131,95 @@ class DistinctState final : public AggregateState {
     return scratch->Finalize(identity.data(), count);
   }
 
+  size_t groups() const override { return distinct_.size(); }
+  size_t StateBytes() const override {
+    size_t bytes = 32 + values_.size() * 8;
+    for (const Values& values : values_) bytes += values.size() * (sizeof(T) + 8);
+    return bytes;  // strings: their lengths are left out, the buffer may grow once
+  }
+  /// Per group the number of values in the set, then all values and their counts as flat arrays.
+  /// The number of distinct values per group is recomputed on reading.
+  void WriteState(StateEncoder& out) const override {
+    out.U32(Tag());
+    std::vector<uint64_t> sizes(values_.size());
+    size_t total = 0;
+    for (size_t g = 0; g < values_.size(); ++g) total += sizes[g] = values_[g].size();
+    std::vector<const Key*> keys;
+    std::vector<int64_t> ns;
+    keys.reserve(total);
+    ns.reserve(total);
+    for (const Values& values : values_) {
+      for (const auto& [key, n] : values) {
+        keys.push_back(&key);
+        ns.push_back(n);
+      }
+    }
+    out.Pod(sizes);
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      std::vector<std::string_view> views(keys.size());
+      for (size_t i = 0; i < keys.size(); ++i) views[i] = *keys[i];
+      WriteStrings(out, views);
+    } else {
+      std::vector<Key> flat(keys.size());
+      for (size_t i = 0; i < keys.size(); ++i) flat[i] = *keys[i];
+      out.Pod(flat);
+    }
+    out.Pod(ns);
+  }
+  Status ReadState(StateDecoder& in) override {
+    SLUICE_RETURN_IF_ERROR(ReadStateTag(in, Tag()));
+    std::vector<uint64_t> sizes;
+    std::vector<int64_t> ns;
+    SLUICE_RETURN_IF_ERROR(in.Pod(&sizes));
+    std::vector<uint32_t> lengths;
+    std::string_view blob;
+    std::vector<Key> flat;
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      SLUICE_RETURN_IF_ERROR(ReadStrings(in, &lengths, &blob));
+    } else {
+      SLUICE_RETURN_IF_ERROR(in.Pod(&flat));
+    }
+    SLUICE_RETURN_IF_ERROR(in.Pod(&ns));
+    const size_t total = ns.size();
+    if ((std::is_same_v<T, std::string_view> ? lengths.size() : flat.size()) != total) {
+      return InconsistentState(in, "DISTINCT values and counts differ in number");
+    }
+    size_t sum = 0;
+    for (uint64_t size : sizes) {
+      if (size > total - sum) return InconsistentState(in, "DISTINCT group sizes");
+      sum += size;
+    }
+    if (sum != total) return InconsistentState(in, "DISTINCT group sizes");
+    std::vector<Values> values(sizes.size());
+    std::vector<int64_t> distinct(sizes.size(), 0);
+    size_t next = 0;
+    size_t offset = 0;
+    for (size_t g = 0; g < sizes.size(); ++g) {
+      Values& group = values[g];
+      group.reserve(sizes[g]);
+      for (uint64_t k = 0; k < sizes[g]; ++k, ++next) {
+        bool inserted;
+        if constexpr (std::is_same_v<T, std::string_view>) {
+          inserted =
+              group.emplace(std::string(blob.substr(offset, lengths[next])), ns[next]).second;
+          offset += lengths[next];
+        } else {
+          inserted = group.emplace(flat[next], ns[next]).second;
+        }
+        if (!inserted || ns[next] == 0) return InconsistentState(in, "DISTINCT value set");
+        distinct[g] += ns[next] > 0;
+      }
+    }
+    values_ = std::move(values);
+    distinct_ = std::move(distinct);
+    return Status::OK();
+  }
+
  private:
+  uint32_t Tag() const {
+    return StateTag(StateFamily::kDistinct, ValueTypeTag<T>(), inner_ ? 1 : 0);
+  }
+
   template <typename K>
   void Add(uint32_t group, const K& key, int64_t n) {
     Values& values = values_[group];

@@ -1,7 +1,11 @@
 #include "exec/operators/group_aggregate_operator.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "exec/operators/changelog_builder.h"
 #include "exec/operators/row_compare.h"
+#include "types/time_format.h"
 
 namespace sluice {
 
@@ -21,6 +25,62 @@ GroupAggregateOperator::GroupAggregateOperator(AggregateLayout layout, bool retr
     : layout_(std::move(layout)),
       retractable_(retractable),
       table_(layout_.key_layout(), layout_.prototypes()) {}
+
+Status GroupAggregateOperator::Open(OperatorContext& context) {
+  context_ = &context;
+  if (context.session) {
+    if (std::optional<std::string> ttl = context.session->Get("table.exec.state.ttl")) {
+      Result<int64_t> micros = ParseDuration(*ttl);
+      if (!micros.ok()) return micros.status().WithContext("'table.exec.state.ttl'");
+      if (*micros < 0) return Status::InvalidOption("'table.exec.state.ttl' must not be negative");
+      // Whole seconds, rounded up: a TTL never expires state early.
+      ttl_seconds_ = (*micros + kMicrosPerSecond - 1) / kMicrosPerSecond;
+    }
+  }
+  if (!now_seconds_) {
+    now_seconds_ = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+  return Status::OK();
+}
+
+void GroupAggregateOperator::SizeGroupArrays() {
+  const size_t limit = table_.keys().group_limit();
+  if (record_counts_.size() < limit) {
+    record_counts_.resize(limit, 0);
+    is_touched_.resize(limit, 0);
+    is_new_.resize(limit, 0);
+  }
+  // Groups without a recorded write (state restored from a run without TTL) start their TTL now.
+  if (ttl_seconds_ > 0 && last_writes_.size() < limit) {
+    last_writes_.resize(limit, static_cast<uint32_t>(now_seconds_()));
+  }
+}
+
+void GroupAggregateOperator::DropExpiredGroups(uint32_t now, size_t rows) {
+  auto expired = [&](uint32_t g) {
+    return table_.keys().IsLive(g) &&
+           static_cast<int64_t>(now) - static_cast<int64_t>(last_writes_[g]) >= ttl_seconds_;
+  };
+  // The groups this batch would read (found without inserting).
+  lookup_only_.assign(rows, 0);
+  groups_.resize(rows);
+  created_.clear();
+  table_.FindOrInsert(keys_, nullptr, rows, lookup_only_.data(), groups_.data(), &created_);
+  for (uint32_t g : groups_) {
+    if (g != GroupKeyTable::kNoGroup && expired(g)) table_.Erase(g);
+  }
+  // A slice of all groups, so keys that never come back are dropped too.
+  const uint32_t limit = static_cast<uint32_t>(table_.keys().group_limit());
+  for (size_t i = 0; i < rows + 1024 && limit > 0; ++i) {
+    if (sweep_cursor_ >= limit) sweep_cursor_ = 0;
+    if (expired(sweep_cursor_)) table_.Erase(sweep_cursor_);
+    ++sweep_cursor_;
+  }
+}
 
 Status GroupAggregateOperator::OnWatermark(int64_t watermark, Collector& out) {
   if (context_ && context_->metrics) context_->metrics->watermark = watermark;
@@ -48,16 +108,16 @@ Status GroupAggregateOperator::Process(Batch batch, Collector& out) {
   }
 
   layout_.codec().Encode(batch, &keys_);
+  const uint32_t now = ttl_seconds_ > 0 ? static_cast<uint32_t>(now_seconds_()) : 0;
+  if (ttl_seconds_ > 0) {
+    SizeGroupArrays();
+    DropExpiredGroups(now, n);
+  }
   groups_.resize(n);
   created_.clear();
   table_.FindOrInsert(keys_, nullptr, n, has_kinds ? may_insert_.data() : nullptr, groups_.data(),
                       &created_);
-  const size_t limit = table_.keys().group_limit();
-  if (record_counts_.size() < limit) {
-    record_counts_.resize(limit, 0);
-    is_touched_.resize(limit, 0);
-    is_new_.resize(limit, 0);
-  }
+  SizeGroupArrays();
   for (uint32_t g : created_) {
     record_counts_[g] = 0;
     is_new_[g] = 1;
@@ -80,6 +140,7 @@ Status GroupAggregateOperator::Process(Batch batch, Collector& out) {
     if (!is_touched_[g]) {
       is_touched_[g] = 1;
       touched_.push_back(g);
+      if (ttl_seconds_ > 0) last_writes_[g] = now;
     }
   }
   if (touched_.empty()) return Status::OK();

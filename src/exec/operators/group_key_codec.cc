@@ -225,6 +225,27 @@ void GroupKeyCodec::EncodeBytes(const Batch& batch, EncodedKeys* out) const {
   }
 }
 
+bool GroupKeyCodec::IsWellFormed(std::string_view key) const {
+  size_t pos = 0;
+  for (const LogicalType& type : key_types_) {
+    if (pos >= key.size() || static_cast<uint8_t>(key[pos]) > 1) return false;
+    const bool valid = key[pos] == 1;
+    pos += 1;
+    if (type.id != TypeId::kVarchar) {
+      pos += type.PhysicalSize();
+    } else if (valid) {
+      uint32_t length = 0;
+      if (key.size() - pos < 4) return false;
+      std::memcpy(&length, key.data() + pos, 4);
+      pos += 4;
+      if (key.size() - pos < length) return false;
+      pos += length;
+    }
+    if (pos > key.size()) return false;
+  }
+  return pos == key.size();
+}
+
 std::vector<ColumnPtr> GroupKeyCodec::Decode(const GroupKeyTable& table, const uint32_t* groups,
                                              size_t count) const {
   switch (layout_) {

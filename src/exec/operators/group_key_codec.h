@@ -26,6 +26,9 @@ class GroupKeyCodec {
 
   /// Encodes the key columns of every row of `batch` (types as given to the constructor).
   void Encode(const Batch& batch, EncodedKeys* out) const;
+  /// Whether `key` is a byte string Encode could have produced for this codec (kBytes): checked
+  /// on restored keys, which Decode would otherwise read past their end.
+  bool IsWellFormed(std::string_view key) const;
   /// The key columns of groups[0..count) of `table`, in that order.
   std::vector<ColumnPtr> Decode(const GroupKeyTable& table, const uint32_t* groups,
                                 size_t count) const;

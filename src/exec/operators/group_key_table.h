@@ -15,8 +15,11 @@
 
 #include "columnar/column.h"
 #include "exec/operators/encoded_keys.h"
+#include "runtime/state_codec.h"
 
 namespace sluice {
+
+class GroupKeyCodec;
 
 class GroupKeyTable {
  public:
@@ -43,6 +46,16 @@ class GroupKeyTable {
   uint32_t InsertKeyOf(const GroupKeyTable& other, uint32_t group, bool* created);
   /// Removes a live group; its id will be reused.
   void Erase(uint32_t group);
+
+  /// Checkpoints: the table as it is (buckets, per-group arrays, free ids; key bytes as lengths
+  /// plus one blob), so a restore reads it back without re-inserting keys and ids stay the same.
+  void WriteState(StateEncoder& out) const;
+  /// The bytes WriteState writes.
+  size_t StateBytes() const;
+  /// Replaces this (same layout) table with what WriteState wrote; a DecodeError when the bytes
+  /// are truncated or inconsistent (a later lookup could otherwise loop or read out of bounds),
+  /// or a stored key is not one `codec` encodes.
+  Status ReadState(StateDecoder& in, const GroupKeyCodec& codec);
 
   // Stored keys, for decoding output rows.
   uint64_t fixed_key(uint32_t group) const { return fixed_[group]; }

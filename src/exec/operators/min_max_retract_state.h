@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "exec/operators/aggregate_state.h"
+#include "exec/operators/state_format.h"
 #include "exec/operators/value_order.h"
 
 namespace sluice {
@@ -72,7 +73,89 @@ class MinMaxRetractState final : public AggregateState {
     return out;
   }
 
+  size_t groups() const override { return counts_.size(); }
+  size_t StateBytes() const override {
+    size_t bytes = 32 + counts_.size() * 8;
+    for (const Counts& counts : counts_) bytes += counts.size() * (sizeof(T) + 8);
+    return bytes;  // strings: their lengths are left out, the buffer may grow once
+  }
+  /// Per group the number of distinct values, then all values (ascending within a group) and
+  /// their counts as flat arrays.
+  void WriteState(StateEncoder& out) const override {
+    out.U32(kTag);
+    std::vector<uint64_t> sizes(counts_.size());
+    size_t total = 0;
+    for (size_t g = 0; g < counts_.size(); ++g) total += sizes[g] = counts_[g].size();
+    std::vector<const Stored*> values;
+    std::vector<int64_t> ns;
+    values.reserve(total);
+    ns.reserve(total);
+    for (const Counts& counts : counts_) {
+      for (const auto& [value, n] : counts) {
+        values.push_back(&value);
+        ns.push_back(n);
+      }
+    }
+    out.Pod(sizes);
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      std::vector<std::string_view> views(values.size());
+      for (size_t i = 0; i < values.size(); ++i) views[i] = *values[i];
+      WriteStrings(out, views);
+    } else {
+      std::vector<Stored> flat(values.size());
+      for (size_t i = 0; i < values.size(); ++i) flat[i] = *values[i];
+      out.Pod(flat);
+    }
+    out.Pod(ns);
+  }
+  Status ReadState(StateDecoder& in) override {
+    SLUICE_RETURN_IF_ERROR(ReadStateTag(in, kTag));
+    std::vector<uint64_t> sizes;
+    std::vector<int64_t> ns;
+    SLUICE_RETURN_IF_ERROR(in.Pod(&sizes));
+    std::vector<uint32_t> lengths;
+    std::string_view blob;
+    std::vector<Stored> flat;
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      SLUICE_RETURN_IF_ERROR(ReadStrings(in, &lengths, &blob));
+    } else {
+      SLUICE_RETURN_IF_ERROR(in.Pod(&flat));
+    }
+    SLUICE_RETURN_IF_ERROR(in.Pod(&ns));
+    const size_t total = ns.size();
+    if ((std::is_same_v<T, std::string_view> ? lengths.size() : flat.size()) != total) {
+      return InconsistentState(in, "MIN/MAX retract values and counts differ in number");
+    }
+    size_t sum = 0;
+    for (uint64_t size : sizes) {
+      if (size > total - sum) return InconsistentState(in, "MIN/MAX retract group sizes");
+      sum += size;
+    }
+    if (sum != total) return InconsistentState(in, "MIN/MAX retract group sizes");
+    std::vector<Counts> counts(sizes.size());
+    size_t next = 0;
+    size_t offset = 0;
+    for (size_t g = 0; g < sizes.size(); ++g) {
+      Counts& group = counts[g];
+      for (uint64_t k = 0; k < sizes[g]; ++k, ++next) {
+        // Written in ascending order: each value goes at the end.
+        if constexpr (std::is_same_v<T, std::string_view>) {
+          group.emplace_hint(group.end(), std::string(blob.substr(offset, lengths[next])),
+                             ns[next]);
+          offset += lengths[next];
+        } else {
+          group.emplace_hint(group.end(), flat[next], ns[next]);
+        }
+      }
+    }
+    counts_ = std::move(counts);
+    return Status::OK();
+  }
+
  private:
+  static constexpr uint32_t kTag =
+      StateTag(StateFamily::kMinMaxRetract, ValueTypeTag<T>(), kMax ? 1 : 0);
+
   static void Add(Counts& counts, const T& value, int64_t n) {
     auto it = counts.find(value);
     if (it == counts.end()) {

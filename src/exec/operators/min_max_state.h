@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "exec/operators/aggregate_state.h"
+#include "exec/operators/state_format.h"
 #include "exec/operators/value_order.h"
 
 namespace sluice {
@@ -28,7 +29,11 @@ class MinMaxState final : public AggregateState {
   }
   void Clear(const uint32_t* groups, size_t count) override {
     for (size_t i = 0; i < count; ++i) {
-      values_[groups[i]] = Stored{};
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        std::string().swap(values_[groups[i]]);  // frees the memory, not just the length
+      } else {
+        values_[groups[i]] = Stored{};
+      }
       has_value_[groups[i]] = 0;
     }
   }
@@ -86,7 +91,46 @@ class MinMaxState final : public AggregateState {
     return out;
   }
 
+  size_t groups() const override { return has_value_.size(); }
+  size_t StateBytes() const override {
+    size_t bytes = 32 + has_value_.size() * (1 + sizeof(T));
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      for (const std::string& value : values_) bytes += value.size();
+    }
+    return bytes;
+  }
+  void WriteState(StateEncoder& out) const override {
+    out.U32(kTag);
+    out.Pod(has_value_);
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      WriteStrings(out, values_);
+    } else {
+      out.Pod(values_);
+    }
+  }
+  Status ReadState(StateDecoder& in) override {
+    SLUICE_RETURN_IF_ERROR(ReadStateTag(in, kTag));
+    SLUICE_RETURN_IF_ERROR(in.Pod(&has_value_));
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      std::vector<uint32_t> lengths;
+      std::string_view blob;
+      SLUICE_RETURN_IF_ERROR(ReadStrings(in, &lengths, &blob));
+      values_.assign(lengths.size(), std::string());
+      size_t offset = 0;
+      for (size_t g = 0; g < lengths.size(); ++g) {
+        values_[g].assign(blob.substr(offset, lengths[g]));
+        offset += lengths[g];
+      }
+    } else {
+      SLUICE_RETURN_IF_ERROR(in.Pod(&values_));
+    }
+    if (values_.size() != has_value_.size()) return InconsistentState(in, "MIN/MAX array sizes");
+    return Status::OK();
+  }
+
  private:
+  static constexpr uint32_t kTag = StateTag(StateFamily::kMinMax, ValueTypeTag<T>(), kMax ? 1 : 0);
+
   void Offer(uint32_t group, const T& value) {
     ValueLess less;
     if (has_value_[group]) {

@@ -26,6 +26,7 @@ Result<std::unique_ptr<Operator>> SessionWindowOperator::Create(const WindowAggr
 SessionWindowOperator::SessionWindowOperator(const WindowAggregateNode& node,
                                              AggregateLayout layout)
     : id_(node.id),
+      window_shape_(node.window.ToString()),
       time_column_(node.window.time_column),
       time_is_ltz_(node.window.time_is_ltz),
       gap_(node.window.gap_micros),
@@ -112,6 +113,7 @@ Status SessionWindowOperator::Process(Batch batch, Collector& out) {
   for (uint32_t session : released_) {
     merged_into_[session] = kNone;
     free_sessions_.push_back(session);
+    for (auto& state : states_) state->Clear(&session, 1);
   }
   released_.clear();
   // Keys seen only in late rows hold no session.
@@ -224,11 +226,35 @@ void SessionWindowOperator::FreeSession(uint32_t session) {
   Session& s = sessions_[session];
   Unindex(session);
   Unlink(session);
-  for (const Emitted& e : s.emitted) free_snapshots_.push_back(e.snapshot);
-  s.emitted.clear();
+  ReleaseEmitted(s);
   s.live = false;
   free_sessions_.push_back(session);
+  for (auto& state : states_) state->Clear(&session, 1);
   if (key_head_[s.key] == kNone) keys_.Erase(s.key);
+}
+
+void SessionWindowOperator::ReleaseEmitted(Session& session) {
+  for (const Emitted& e : session.emitted) {
+    free_snapshots_.push_back(e.snapshot);
+    for (auto& state : snapshots_) state->Clear(&e.snapshot, 1);
+  }
+  std::vector<Emitted>().swap(session.emitted);
+}
+
+void SessionWindowOperator::ReleaseStorageIfEmpty() {
+  if (sessions_.empty() || free_sessions_.size() != sessions_.size()) return;
+  // No session is live, so no key and no emitted result is left either.
+  keys_ = GroupKeyTable(layout_.key_layout());
+  std::vector<uint32_t>().swap(key_head_);
+  std::vector<Session>().swap(sessions_);
+  std::vector<uint32_t>().swap(free_sessions_);
+  std::vector<uint32_t>().swap(merged_into_);
+  snapshot_slots_ = 0;
+  std::vector<uint32_t>().swap(free_snapshots_);
+  for (size_t j = 0; j < states_.size(); ++j) {
+    states_[j] = layout_.prototypes()[j]->CloneEmpty();
+    snapshots_[j] = layout_.prototypes()[j]->CloneEmpty();
+  }
 }
 
 uint32_t SessionWindowOperator::Snapshot(uint32_t session) {
@@ -262,8 +288,7 @@ Status SessionWindowOperator::OnWatermark(int64_t watermark, Collector& out) {
   for (uint32_t session : firing) {
     Session& s = sessions_[session];
     s.clean = true;
-    for (const Emitted& e : s.emitted) free_snapshots_.push_back(e.snapshot);
-    s.emitted.clear();
+    ReleaseEmitted(s);
     if (allowed_lateness_ > 0 && !Expired(s.end)) {
       const uint32_t snapshot = Snapshot(session);
       sessions_[session].emitted.push_back({snapshot, s.start, s.end});
@@ -277,6 +302,7 @@ Status SessionWindowOperator::OnWatermark(int64_t watermark, Collector& out) {
   while (!expiry_.empty() && Expired(std::get<0>(*expiry_.begin()))) {
     FreeSession(std::get<2>(*expiry_.begin()));
   }
+  ReleaseStorageIfEmpty();
   return output_.Flush(out, metrics());
 }
 

@@ -41,6 +41,10 @@ class SessionWindowOperator final : public Operator {
   /// Fires every session still open (as the final watermark would).
   Status Finish(Collector& out) override;
   std::string Name() const override { return "SessionWindow"; }
+  /// Section "window": the watermark, the key table, every session (bounds, links, flags, the
+  /// results it emitted), free lists, and the session and snapshot accumulators.
+  Status SnapshotState(CheckpointId id, StateSections* out) override;
+  Status RestoreState(const OperatorRestore& restore) override;
 
   /// Sessions currently held (for tests: state is freed once sessions expire).
   size_t session_count() const { return sessions_.size() - free_sessions_.size(); }
@@ -69,6 +73,17 @@ class SessionWindowOperator final : public Operator {
 
   SessionWindowOperator(const WindowAggregateNode& node, AggregateLayout layout);
 
+  // Checkpoints (session_window_checkpoint.cc).
+  struct SavedState;  // one instance's decoded checkpoint
+  std::string StateSchema() const;
+  Status ReadPart(const StateSectionsView* part, SavedState* saved) const;
+  /// Moves a decoded checkpoint in as this instance's state (same parallelism).
+  void TakeState(SavedState& saved);
+  /// Adds the sessions of the keys in `saved` that route to this instance (rescaling).
+  void AddRoutedSessions(const SavedState& saved);
+  /// Rebuilds due_ and expiry_ from the sessions' index fields.
+  void RebuildIndexes();
+
   OperatorMetrics* metrics() const { return context_ ? context_->metrics : nullptr; }
   bool Expired(int64_t end) const {
     return SaturatingAdd(clock_.TriggerTime(end), allowed_lateness_) <= watermark_;
@@ -81,13 +96,18 @@ class SessionWindowOperator final : public Operator {
   void MergeSession(uint32_t from, uint32_t into);
   void Unindex(uint32_t session);
   void Unlink(uint32_t session);
-  /// Drops a session (and its key when it was the key's last).
+  /// Drops a session (and its key when it was the key's last), freeing its accumulators.
   void FreeSession(uint32_t session);
+  /// Frees the snapshot slots of the results `session` emitted earlier.
+  void ReleaseEmitted(Session& session);
+  /// Once no session is left, frees the arrays sized to the peak number of sessions and keys.
+  void ReleaseStorageIfEmpty();
   uint32_t Snapshot(uint32_t session);
   Status Emit(const std::vector<uint32_t>& sessions, Collector& out);
 
   // From the plan node.
   std::string id_;
+  std::string window_shape_;  // WindowSpec::ToString(), for the state schema
   int time_column_;
   bool time_is_ltz_;
   int64_t gap_;

@@ -51,6 +51,7 @@ SlicingWindowOperator::SlicingWindowOperator(const WindowAggregateNode& node,
                                              AggregateLayout layout, SliceAssigner assigner)
     : id_(node.id),
       kind_(node.window.kind),
+      window_shape_(node.window.ToString()),
       time_column_(node.window.time_column),
       time_is_ltz_(node.window.time_is_ltz),
       allowed_lateness_(node.allowed_lateness_micros),

@@ -47,6 +47,10 @@ class SlicingWindowOperator final : public Operator {
   /// Fires every window still open (as the final watermark would).
   Status Finish(Collector& out) override;
   std::string Name() const override;
+  /// Section "window": the watermark, every slice's table, pending windows, fired windows' last
+  /// results and the windows to fire again.
+  Status SnapshotState(CheckpointId id, StateSections* out) override;
+  Status RestoreState(const OperatorRestore& restore) override;
 
   /// Slices currently held (for tests: state is freed once windows expire).
   size_t slice_count() const { return slices_.size(); }
@@ -54,6 +58,17 @@ class SlicingWindowOperator final : public Operator {
  private:
   SlicingWindowOperator(const WindowAggregateNode& node, AggregateLayout layout,
                         SliceAssigner assigner);
+
+  /// One instance's decoded checkpoint.
+  struct SavedState;
+  using Tables = std::map<int64_t, std::unique_ptr<AggregateTable>>;
+
+  std::string StateSchema() const;
+  void WriteTables(const Tables& tables, StateEncoder& out) const;
+  Status ReadTables(StateDecoder& in, Tables* tables) const;
+  Status ReadPart(const StateSectionsView* part, SavedState* saved) const;
+  /// Adds the groups of `from` that route to this instance to `into` (rescaling).
+  void MergeRoutedTables(const Tables& from, Tables* into) const;
 
   OperatorMetrics* metrics() const { return context_ ? context_->metrics : nullptr; }
   bool Expired(int64_t window_end) const {
@@ -73,6 +88,7 @@ class SlicingWindowOperator final : public Operator {
   // From the plan node.
   std::string id_;
   WindowKind kind_;
+  std::string window_shape_;  // WindowSpec::ToString(), for the state schema
   int time_column_;
   bool time_is_ltz_;
   int64_t allowed_lateness_;

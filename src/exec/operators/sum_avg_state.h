@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "exec/operators/aggregate_state.h"
+#include "exec/operators/state_format.h"
 
 namespace sluice {
 
@@ -53,7 +54,7 @@ inline bool FitsDecimal38(int128_t v) {
 /// num / den rounded half up (away from zero on a tie); den != 0.
 inline int128_t DivideHalfUp(int128_t num, int128_t den) {
   if (den < 0) {
-    num = -num;
+    num = Negate(num);  // wraps for the smallest int128 instead of overflowing
     den = -den;
   }
   int128_t q = num / den;
@@ -65,6 +66,10 @@ inline int128_t DivideHalfUp(int128_t num, int128_t den) {
 /// sum (some scale) / count at `extra_scale` more fractional digits, half up; false when the
 /// result needs more than 38 digits. extra_scale is in [-18, 18] (checked at creation).
 inline bool ScaledAverage(int128_t sum, int64_t count, int extra_scale, int128_t* out) {
+  if (count == -1) {  // a malformed changelog: sum / -1 overflows for the smallest sum
+    sum = Negate(sum);
+    count = 1;
+  }
   if (extra_scale < 0) {
     *out = DivideHalfUp(sum, static_cast<int128_t>(count) * Pow10(-extra_scale));
     return FitsDecimal38(*out);
@@ -73,7 +78,10 @@ inline bool ScaledAverage(int128_t sum, int64_t count, int extra_scale, int128_t
   const int128_t scale = Pow10(extra_scale);
   const int128_t q = sum / count;
   const int128_t r = sum % count;
-  if (Pow10(38) / scale <= (q < 0 ? -q : q)) return false;
+  // |q| in unsigned arithmetic: -q overflows for the smallest int128 (a wrapped-around sum).
+  const unsigned __int128 magnitude =
+      q < 0 ? 0 - static_cast<unsigned __int128>(q) : static_cast<unsigned __int128>(q);
+  if (static_cast<unsigned __int128>(Pow10(38) / scale) <= magnitude) return false;
   *out = q * scale + DivideHalfUp(r * scale, count);
   return FitsDecimal38(*out);
 }
@@ -191,7 +199,25 @@ class SumAvgState final : public AggregateState {
     return out;
   }
 
+  size_t groups() const override { return counts_.size(); }
+  size_t StateBytes() const override { return 32 + counts_.size() * (sizeof(Acc) + 8); }
+  void WriteState(StateEncoder& out) const override {
+    out.U32(kTag);
+    out.Pod(sums_);
+    out.Pod(counts_);
+  }
+  Status ReadState(StateDecoder& in) override {
+    SLUICE_RETURN_IF_ERROR(ReadStateTag(in, kTag));
+    SLUICE_RETURN_IF_ERROR(in.Pod(&sums_));
+    SLUICE_RETURN_IF_ERROR(in.Pod(&counts_));
+    if (sums_.size() != counts_.size()) return InconsistentState(in, "SUM/AVG array sizes");
+    return Status::OK();
+  }
+
  private:
+  static constexpr uint32_t kTag =
+      StateTag(StateFamily::kSumAvg, ValueTypeTag<In>(), ValueTypeTag<Acc>() << 1 | (kAvg ? 1 : 0));
+
   int extra_scale_;
   std::vector<Acc> sums_;
   std::vector<int64_t> counts_;

@@ -37,6 +37,9 @@ class ChangelogNormalizeOperator final : public Operator {
   Status Process(Batch batch, Collector& out) override;
   Status OnWatermark(int64_t watermark, Collector& out) override;
   std::string Name() const override { return "ChangelogNormalize"; }
+  /// Section "changelog_normalize": the key table and the row store.
+  Status SnapshotState(CheckpointId id, StateSections* out) override;
+  Status RestoreState(const OperatorRestore& restore) override;
 
   /// Keys currently holding a row.
   size_t key_count() const { return keys_.size(); }
@@ -46,6 +49,11 @@ class ChangelogNormalizeOperator final : public Operator {
   ChangelogNormalizeOperator(Schema schema, GroupKeyCodec codec);
 
   Status CheckInput(const Batch& batch) const;
+
+  // Checkpoints (changelog_normalize_checkpoint.cc).
+  std::string StateSchema() const;
+  /// Decodes one instance's section into `keys` and `store` (empty, this operator's layout).
+  Status ReadPart(const StateSectionsView* part, GroupKeyTable* keys, RowStore* store) const;
 
   /// What one input row causes (decided before rows are compared).
   enum class EventKind : uint8_t {

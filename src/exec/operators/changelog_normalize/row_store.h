@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "columnar/batch.h"
+#include "runtime/state_codec.h"
 
 namespace sluice {
 
@@ -35,6 +36,14 @@ class RowStore {
   const Column& column(size_t c) const { return *columns_[c]; }
   /// String bytes held by the store's heaps, live and dead (for tests and metrics).
   size_t string_bytes() const;
+
+  /// Checkpoints: every slot of every column as it is (VARCHAR as lengths plus one blob, so
+  /// dead string bytes are not written).
+  void WriteState(StateEncoder& out) const;
+  /// About the bytes WriteState writes.
+  size_t StateBytes() const;
+  /// Replaces the store (same schema) with what WriteState wrote.
+  Status ReadState(StateDecoder& in);
 
  private:
   void WriteColumn(size_t c, const Column& from, const uint32_t* rows, const uint32_t* slots,
