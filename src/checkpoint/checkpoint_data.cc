@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <utility>
 
-#include "formats/json/json_encoder.h"
+#include "common/json_string.h"
 #include "runtime/state_codec.h"
 
 namespace sluice {
@@ -29,6 +29,27 @@ std::string CommitSection(const std::string& uid, int writer, CheckpointId epoch
 void Key(std::string_view key, std::string* out) {
   AppendJsonString(key, out);
   out->push_back(':');
+}
+void StringField(std::string_view key, std::string_view value, std::string* out) {
+  Key(key, out);
+  AppendJsonString(value, out);
+}
+void IntField(std::string_view key, int64_t value, std::string* out) {
+  Key(key, out);
+  *out += std::to_string(value);
+}
+/// "key":[{...},{...}] with each object's members written by `members`.
+template <typename T, typename Members>
+void Array(std::string_view key, const std::vector<T>& items, std::string* out, Members members) {
+  Key(key, out);
+  out->push_back('[');
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out->push_back(',');
+    out->push_back('{');
+    members(items[i], out);
+    out->push_back('}');
+  }
+  out->push_back(']');
 }
 
 /// The sections of one operator instance, encoded into one state-file section.
@@ -129,103 +150,62 @@ Result<std::string> WriteCheckpointData(const CheckpointData& data, const std::s
   *state_bytes = fs::file_size(path, ec);
 
   std::string out = "{";
-  Key("state_file", &out);
-  AppendJsonString(kStateFile, &out);
+  StringField("state_file", kStateFile, &out);
   out += ",";
-  Key("state_bytes", &out);
-  out += std::to_string(*state_bytes);
+  IntField("state_bytes", static_cast<int64_t>(*state_bytes), &out);
   out += ",";
-  Key("tasks", &out);
-  out += "[";
-  for (size_t i = 0; i < data.tasks.size(); ++i) {
-    const SavedTask& t = data.tasks[i];
-    if (i) out += ",";
-    out += "{";
-    Key("key", &out);
-    AppendJsonString(t.key, &out);
-    out += ",\"instance\":" + std::to_string(t.instance) +
-           ",\"parallelism\":" + std::to_string(t.parallelism) + "}";
-  }
-  out += "],";
-  Key("operators", &out);
-  out += "[";
-  for (size_t i = 0; i < data.operators.size(); ++i) {
-    const SavedOperatorState& op = data.operators[i];
-    if (i) out += ",";
-    out += "{";
-    Key("uid", &out);
-    AppendJsonString(op.uid, &out);
-    out += ",";
-    Key("kind", &out);
-    AppendJsonString(op.kind, &out);
-    out += ",";
-    Key("signature", &out);
-    AppendJsonString(op.signature, &out);
-    out += ",\"instance\":" + std::to_string(op.instance) +
-           ",\"parallelism\":" + std::to_string(op.parallelism) + "}";
-  }
-  out += "],";
-  Key("sources", &out);
-  out += "[";
-  for (size_t i = 0; i < data.sources.size(); ++i) {
-    const SavedSource& s = data.sources[i];
-    if (i) out += ",";
-    out += "{";
-    Key("uid", &out);
-    AppendJsonString(s.uid, &out);
-    out += ",";
-    Key("table", &out);
-    AppendJsonString(s.table, &out);
-    out += ",";
-    Key("positions", &out);
-    out += "[";
-    for (size_t k = 0; k < s.positions.size(); ++k) {
-      if (k) out += ",";
-      out += "{";
-      Key("stream", &out);
-      AppendJsonString(s.positions[k].stream, &out);
-      out += ",";
-      Key("state", &out);
-      AppendJsonString(s.positions[k].state, &out);
-      out += "}";
-    }
-    out += "],";
-    Key("watermarks", &out);
-    out += "[";
-    for (size_t k = 0; k < s.watermarks.size(); ++k) {
-      if (k) out += ",";
-      out += "{";
-      Key("stream", &out);
-      AppendJsonString(s.watermarks[k].stream, &out);
-      out += ",\"watermark\":" + std::to_string(s.watermarks[k].watermark) + "}";
-    }
-    out += "]}";
-  }
-  out += "],";
-  Key("sinks", &out);
-  out += "[";
-  for (size_t i = 0; i < data.sinks.size(); ++i) {
-    const SavedSink& s = data.sinks[i];
-    if (i) out += ",";
-    out += "{";
-    Key("uid", &out);
-    AppendJsonString(s.uid, &out);
-    out += ",";
-    Key("table", &out);
-    AppendJsonString(s.table, &out);
-    out += ",";
-    Key("committables", &out);
-    out += "[";
-    for (size_t k = 0; k < s.committables.size(); ++k) {
-      const Committable& c = s.committables[k];
-      if (k) out += ",";
-      out += "{\"writer\":" + std::to_string(c.writer) +
-             ",\"epoch\":" + std::to_string(c.checkpoint) +
-             ",\"bytes\":" + std::to_string(c.data.size()) + "}";
-    }
-    out += "]}";
-  }
-  out += "]}";
+  Array("tasks", data.tasks, &out, [](const SavedTask& t, std::string* o) {
+    StringField("key", t.key, o);
+    o->push_back(',');
+    IntField("instance", t.instance, o);
+    o->push_back(',');
+    IntField("parallelism", t.parallelism, o);
+  });
+  out += ",";
+  Array("operators", data.operators, &out, [](const SavedOperatorState& op, std::string* o) {
+    StringField("uid", op.uid, o);
+    o->push_back(',');
+    StringField("kind", op.kind, o);
+    o->push_back(',');
+    StringField("signature", op.signature, o);
+    o->push_back(',');
+    IntField("instance", op.instance, o);
+    o->push_back(',');
+    IntField("parallelism", op.parallelism, o);
+  });
+  out += ",";
+  Array("sources", data.sources, &out, [](const SavedSource& source, std::string* o) {
+    StringField("uid", source.uid, o);
+    o->push_back(',');
+    StringField("table", source.table, o);
+    o->push_back(',');
+    Array("positions", source.positions, o, [](const StreamPosition& p, std::string* po) {
+      StringField("stream", p.stream, po);
+      po->push_back(',');
+      StringField("state", p.state, po);
+    });
+    o->push_back(',');
+    Array("watermarks", source.watermarks, o, [](const StreamWatermark& w, std::string* wo) {
+      StringField("stream", w.stream, wo);
+      wo->push_back(',');
+      IntField("watermark", w.watermark, wo);
+    });
+  });
+  out += ",";
+  Array("sinks", data.sinks, &out, [](const SavedSink& sink, std::string* o) {
+    StringField("uid", sink.uid, o);
+    o->push_back(',');
+    StringField("table", sink.table, o);
+    o->push_back(',');
+    Array("committables", sink.committables, o, [](const Committable& c, std::string* co) {
+      IntField("writer", c.writer, co);
+      co->push_back(',');
+      IntField("epoch", c.checkpoint, co);
+      co->push_back(',');
+      IntField("bytes", static_cast<int64_t>(c.data.size()), co);
+    });
+  });
+  out += "}";
   return out;
 }
 

@@ -15,7 +15,7 @@
 
 #include <simdjson.h>
 
-#include "formats/json/json_encoder.h"
+#include "common/json_string.h"
 
 namespace sluice {
 

@@ -5,45 +5,12 @@
 #include <filesystem>
 #include <system_error>
 
+#include "common/json_string.h"
 #include "types/time_format.h"
 
 namespace sluice {
 
 namespace {
-
-/// Appends `text` as a quoted JSON string.
-void AppendJsonString(std::string_view text, std::string* out) {
-  static const char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          *out += "\\u00";
-          out->push_back(kHex[(c >> 4) & 0xf]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
 
 /// Appends a column value as JSON: numbers and booleans bare, NULL as null, everything else as a
 /// string in Flink's print format (timestamps "2024-01-01 00:01:00.000").

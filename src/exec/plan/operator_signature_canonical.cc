@@ -181,26 +181,6 @@ bool IsTargetOption(const std::string& connector, const std::string& key) {
 
 }  // namespace
 
-std::string PlanKindName(PlanKind kind) {
-  switch (kind) {
-    case PlanKind::kScan:
-      return "Scan";
-    case PlanKind::kCalc:
-      return "Calc";
-    case PlanKind::kWindowAggregate:
-      return "WindowAggregate";
-    case PlanKind::kGroupAggregate:
-      return "GroupAggregate";
-    case PlanKind::kChangelogNormalize:
-      return "ChangelogNormalize";
-    case PlanKind::kUnion:
-      return "Union";
-    case PlanKind::kSink:
-      return "Sink";
-  }
-  return "Node";
-}
-
 std::string CanonicalDuration(int64_t micros) {
   struct Unit {
     int64_t size;

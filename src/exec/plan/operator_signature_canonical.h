@@ -59,7 +59,4 @@ std::string AccumulatorDescriptor(const AggregateCall& call);
 /// "GroupAggregate(keys=[customer_id], aggs=[COUNT(*)])" for upstream stateful nodes.
 std::string UpstreamDescriptor(const PlanNode& node, CanonicalResolver& resolver);
 
-/// Short names used as signature kinds.
-std::string PlanKindName(PlanKind kind);
-
 }  // namespace sluice

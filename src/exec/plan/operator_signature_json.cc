@@ -3,39 +3,10 @@
 #include <cstdint>
 #include <cstdio>
 
-namespace sluice {
+#include "common/json_string.h"
+#include "exec/functions/utf8.h"
 
-void AppendSignatureJsonString(std::string_view text, std::string* out) {
-  out->push_back('"');
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        *out += "\\\"";
-        break;
-      case '\\':
-        *out += "\\\\";
-        break;
-      case '\n':
-        *out += "\\n";
-        break;
-      case '\r':
-        *out += "\\r";
-        break;
-      case '\t':
-        *out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned char>(c));
-          *out += buf;
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
+namespace sluice {
 
 namespace {
 
@@ -45,16 +16,16 @@ void AppendPart(const SignaturePart& part, std::string* out) {
   for (const auto& [name, field] : part) {
     if (!first) out->push_back(',');
     first = false;
-    AppendSignatureJsonString(name, out);
+    AppendJsonString(name, out);
     out->push_back(':');
     if (!field.is_list) {
-      AppendSignatureJsonString(field.values.empty() ? "" : field.values[0], out);
+      AppendJsonString(field.values.empty() ? "" : field.values[0], out);
       continue;
     }
     out->push_back('[');
     for (size_t i = 0; i < field.values.size(); ++i) {
       if (i) out->push_back(',');
-      AppendSignatureJsonString(field.values[i], out);
+      AppendJsonString(field.values[i], out);
     }
     out->push_back(']');
   }
@@ -222,24 +193,6 @@ class SignatureReader {
     return Status::OK();
   }
 
-  static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   void SkipSpace() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
                                    text_[pos_] == '\r' || text_[pos_] == '\t')) {
@@ -268,7 +221,7 @@ class SignatureReader {
 
 std::string CanonicalJson(const OperatorSignature& sig) {
   std::string out = "{\"sig_version\":" + std::to_string(sig.sig_version) + ",\"kind\":";
-  AppendSignatureJsonString(sig.kind, &out);
+  AppendJsonString(sig.kind, &out);
   out += ",\"state_schema\":";
   AppendPart(sig.state_schema, &out);
   out += ",\"semantics\":";

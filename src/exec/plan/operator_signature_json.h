@@ -17,7 +17,4 @@ namespace sluice {
 /// newer signature version needs its own reader).
 Result<OperatorSignature> SignatureFromJson(std::string_view json);
 
-/// Appends `text` as a JSON string literal (quotes, escapes; UTF-8 bytes kept as they are).
-void AppendSignatureJsonString(std::string_view text, std::string* out);
-
 }  // namespace sluice

@@ -132,4 +132,24 @@ std::string SinkNode::Describe() const {
   return "Sink(table=" + table->name + ", connector=" + table->ConnectorName() + ")";
 }
 
+std::string PlanKindName(PlanKind kind) {
+  switch (kind) {
+    case PlanKind::kScan:
+      return "Scan";
+    case PlanKind::kCalc:
+      return "Calc";
+    case PlanKind::kWindowAggregate:
+      return "WindowAggregate";
+    case PlanKind::kGroupAggregate:
+      return "GroupAggregate";
+    case PlanKind::kChangelogNormalize:
+      return "ChangelogNormalize";
+    case PlanKind::kUnion:
+      return "Union";
+    case PlanKind::kSink:
+      return "Sink";
+  }
+  return "Node";
+}
+
 }  // namespace sluice

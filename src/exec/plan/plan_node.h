@@ -129,5 +129,6 @@ struct PipelinePlan {
 };
 
 std::string WindowKindName(WindowKind kind);  // "Tumble", "Hop", "Cumulate", "Session"
+std::string PlanKindName(PlanKind kind);      // "Scan", "Calc", "WindowAggregate", ...
 
 }  // namespace sluice

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_string.h"
 #include "formats/json/json_format.h"
 #include "formats/record_encoder.h"
 
@@ -19,8 +20,5 @@ namespace sluice {
 /// INTERVAL columns are rejected.
 Result<std::unique_ptr<RecordEncoder>> MakeJsonRecordEncoder(const Schema& schema,
                                                              const JsonOptions& options);
-
-/// Appends `text` as a JSON string literal (quotes included), escaping as Jackson does.
-void AppendJsonString(std::string_view text, std::string* out);
 
 }  // namespace sluice

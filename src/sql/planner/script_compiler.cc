@@ -15,26 +15,6 @@ namespace sluice::sql {
 
 namespace {
 
-std::string KindName(PlanKind kind) {
-  switch (kind) {
-    case PlanKind::kScan:
-      return "Scan";
-    case PlanKind::kCalc:
-      return "Calc";
-    case PlanKind::kWindowAggregate:
-      return "WindowAggregate";
-    case PlanKind::kGroupAggregate:
-      return "GroupAggregate";
-    case PlanKind::kChangelogNormalize:
-      return "ChangelogNormalize";
-    case PlanKind::kUnion:
-      return "Union";
-    case PlanKind::kSink:
-      return "Sink";
-  }
-  return "Node";
-}
-
 class ScriptCompiler {
  public:
   ScriptCompiler(CompiledScript* out, std::vector<const ConnectorSpec*> extra_connectors)
@@ -225,7 +205,7 @@ void AssignNodeIds(PipelinePlan& plan) {
   std::function<void(PlanNode*)> visit = [&](PlanNode* node) {
     if (!seen.insert(node).second) return;
     for (const auto& input : node->inputs) visit(input.get());
-    node->id = KindName(node->kind) + "-" + std::to_string(next++);
+    node->id = PlanKindName(node->kind) + "-" + std::to_string(next++);
   };
   for (const auto& sink : plan.sinks) visit(sink.get());
 }
