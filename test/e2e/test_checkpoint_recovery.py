@@ -171,3 +171,50 @@ def test_stop_with_savepoint_then_resume_from_it(sluice, tmp_path):
     assert warehouse == expected_warehouse
     assert files == expected_files
     assert hidden == []
+
+
+def aggregate_sql(state, key):
+    return f"""
+SET 'parallelism.default' = '2';
+SET 'pipeline.name' = 'changing';
+SET 'execution.checkpointing.interval' = '200 ms';
+SET 'state.checkpoints.dir' = '{state}';
+CREATE TABLE orders (
+    order_id STRING, customer_id STRING, amount DOUBLE, status STRING, event_time TIMESTAMP(3)
+) WITH ('connector' = 'orders', 'number-of-rows' = '{ROWS}', 'rows-per-second' = '20000',
+        'orders.seed' = '9');
+CREATE TABLE totals ({key} STRING, orders BIGINT, PRIMARY KEY ({key}) NOT ENFORCED) WITH (
+    'connector' = 'duckdb', 'path' = 'out/totals.duckdb', 'table-name' = 'totals_by_{key}');
+INSERT INTO totals SELECT {key}, COUNT(*) FROM orders GROUP BY {key};
+"""
+
+
+def test_changed_query_gets_a_report_naming_what_changed(tmp_path):
+    state = tmp_path / "state"
+    (tmp_path / "out").mkdir()
+    (tmp_path / "changing.sql").write_text(aggregate_sql(state, "status"))
+    proc = start(tmp_path, "changing")
+    wait_for(lambda: any((state / "changing").glob("chk-*/MANIFEST.json")), 60,
+             "a first checkpoint")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    (tmp_path / "changing.sql").write_text(aggregate_sql(state, "customer_id"))
+    refused = subprocess.run([str(sluice_binary()), "run", "--quiet", "changing.sql"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2, refused.stderr
+    assert "DROPPED GroupAggregate" in refused.stderr, refused.stderr
+    assert "keys [status] -> [customer_id]" in refused.stderr, refused.stderr
+    assert "--allow-non-restored-state" in refused.stderr
+
+    # Dropping the old state on purpose: the new query starts its aggregate empty and runs.
+    allowed = subprocess.run([str(sluice_binary()), "run", "--quiet", "--allow-non-restored-state",
+                              "changing.sql"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert allowed.returncode == 0, allowed.stderr
+    assert "state not restored (--allow-non-restored-state)" in allowed.stderr, allowed.stderr
+    con = duckdb.connect(str(tmp_path / "out" / "totals.duckdb"), read_only=True)
+    by_customer = con.execute("SELECT sum(orders) FROM totals_by_customer_id").fetchone()[0]
+    con.close()
+    # The source resumed where the checkpoint left it: the new aggregate counted the rest only.
+    assert 0 < by_customer < ROWS
