@@ -13,6 +13,7 @@ constexpr std::string_view kSection = "group_aggregate";
 }  // namespace
 
 Status GroupAggregateOperator::SnapshotState(CheckpointId id, StateSections* out) {
+  if (spill_) return SnapshotSpilled(id, out);
   StateEncoder encoder;
   encoder.Reserve(1024 + table_.StateBytes() + record_counts_.size() * sizeof(int64_t) +
                   last_writes_.size() * sizeof(uint32_t));
@@ -44,6 +45,9 @@ Status GroupAggregateOperator::ReadPart(const StateSectionsView* part, Aggregate
 }
 
 Status GroupAggregateOperator::RestoreState(const OperatorRestore& restore) {
+  if (!restore.parts.empty() && restore.parts[0]->Has(kGroupSpillSection)) {
+    return RestoreSpilled(restore);
+  }
   bool rescale = false;
   SLUICE_RETURN_IF_ERROR(CheckRestoreParts(restore, context_, Name(), &rescale));
   if (table_.size() != 0) return Status::Internal(Name() + ": restore into a used operator");

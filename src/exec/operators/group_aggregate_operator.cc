@@ -71,13 +71,13 @@ void GroupAggregateOperator::DropExpiredGroups(uint32_t now, size_t rows) {
   created_.clear();
   table_.FindOrInsert(keys_, nullptr, rows, lookup_only_.data(), groups_.data(), &created_);
   for (uint32_t g : groups_) {
-    if (g != GroupKeyTable::kNoGroup && expired(g)) table_.Erase(g);
+    if (g != GroupKeyTable::kNoGroup && expired(g)) EraseGroup(g);
   }
   // A slice of all groups, so keys that never come back are dropped too.
   const uint32_t limit = static_cast<uint32_t>(table_.keys().group_limit());
   for (size_t i = 0; i < rows + 1024 && limit > 0; ++i) {
     if (sweep_cursor_ >= limit) sweep_cursor_ = 0;
-    if (expired(sweep_cursor_)) table_.Erase(sweep_cursor_);
+    if (expired(sweep_cursor_)) EraseGroup(sweep_cursor_);
     ++sweep_cursor_;
   }
 }
@@ -108,6 +108,7 @@ Status GroupAggregateOperator::Process(Batch batch, Collector& out) {
   }
 
   layout_.codec().Encode(batch, &keys_);
+  if (spill_) SLUICE_RETURN_IF_ERROR(EvictAndLoad(n));
   const uint32_t now = ttl_seconds_ > 0 ? static_cast<uint32_t>(now_seconds_()) : 0;
   if (ttl_seconds_ > 0) {
     SizeGroupArrays();
@@ -144,6 +145,7 @@ Status GroupAggregateOperator::Process(Batch batch, Collector& out) {
     }
   }
   if (touched_.empty()) return Status::OK();
+  if (spill_) spill_->Touch(table_, touched_);
 
   const size_t t = touched_.size();
   std::vector<ColumnPtr> before_columns = layout_.codec().Decode(table_.keys(), touched_.data(), t);
@@ -165,7 +167,7 @@ Status GroupAggregateOperator::Process(Batch batch, Collector& out) {
     const uint32_t g = touched_[i];
     if (record_counts_[g] <= 0) {
       if (!is_new_[g]) changes.AddBefore(RowKind::kDelete, i);
-      table_.Erase(g);
+      EraseGroup(g);
     } else if (is_new_[g]) {
       changes.AddAfter(RowKind::kInsert, i);
     } else if (changed[i]) {

@@ -26,6 +26,7 @@
 
 #include "exec/operators/aggregate_layout.h"
 #include "exec/operators/aggregate_table.h"
+#include "exec/operators/group_spill.h"
 #include "exec/plan/plan_node.h"
 #include "runtime/operator.h"
 
@@ -44,8 +45,14 @@ class GroupAggregateOperator final : public Operator {
   Status SnapshotState(CheckpointId id, StateSections* out) override;
   Status RestoreState(const OperatorRestore& restore) override;
 
-  /// Keys currently holding state.
+  /// Keys currently holding state (resident ones when spilling).
   size_t group_count() const { return table_.size(); }
+  /// 'state.backend' = 'rocksdb': keeps at most options.max_resident_groups groups in memory and
+  /// the rest in a RocksDB store (group_spill.h); checkpoints then hold a store handle. Call after
+  /// Open(), before the first row or RestoreState().
+  Status EnableSpill(GroupSpillOptions options);
+  /// The spill tier, null when not spilling.
+  const GroupSpill* spill() const { return spill_.get(); }
   /// Replaces the processing-time clock (seconds) the state TTL reads.
   void SetClockForTesting(std::function<int64_t()> now_seconds) {
     now_seconds_ = std::move(now_seconds);
@@ -61,6 +68,17 @@ class GroupAggregateOperator final : public Operator {
   void SizeGroupArrays();
   /// TTL: drops the expired groups among those of `keys` and a slice of all groups.
   void DropExpiredGroups(uint32_t now, size_t rows);
+  /// Drops a group for good (its stored copy too when spilling).
+  void EraseGroup(uint32_t group) {
+    if (spill_) spill_->Forget(table_, group);
+    table_.Erase(group);
+  }
+  // Spill tier (group_aggregate_spill.cc).
+  /// Evicts cold groups, then loads the batch's stored groups back into the table.
+  Status EvictAndLoad(size_t rows);
+  GroupExtras ExtrasOf(uint32_t group) const;
+  Status SnapshotSpilled(CheckpointId id, StateSections* out);
+  Status RestoreSpilled(const OperatorRestore& restore);
 
   AggregateLayout layout_;
   bool retractable_;
@@ -71,6 +89,7 @@ class GroupAggregateOperator final : public Operator {
   std::function<int64_t()> now_seconds_;
   std::vector<uint32_t> last_writes_;  // per group: processing-time second of the last write
   uint32_t sweep_cursor_ = 0;
+  std::unique_ptr<GroupSpill> spill_;  // null: heap only
 
   // Scratch, reused across batches.
   EncodedKeys keys_;
