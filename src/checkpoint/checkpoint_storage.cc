@@ -15,6 +15,7 @@
 
 #include <simdjson.h>
 
+#include "common/file_sync.h"
 #include "common/json_string.h"
 
 namespace sluice {
@@ -65,12 +66,7 @@ Status WriteFileAtomically(const fs::path& path, const std::string& text) {
   }
   ::close(fd);
   if (::rename(temp.c_str(), path.c_str()) != 0) return Errno("cannot rename " + temp.string());
-  int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return Errno("cannot open " + path.parent_path().string());
-  int synced = ::fsync(dir);
-  ::close(dir);
-  if (synced != 0) return Errno("cannot sync " + path.parent_path().string());
-  return Status::OK();
+  return SyncDirectory(path.parent_path().string());
 }
 
 std::string_view KindName(SnapshotKind kind) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "exec/operators/group_aggregate_operator.h"
 #include "exec/operators/operator_factory.h"
 #include "exec/physical_planner/physical_planner.h"
 #include "exec/plan/operator_signature.h"
@@ -71,6 +72,7 @@ Status Job::Build() {
     uids_[signed_node.node] = signed_node.uid;
     signatures_[signed_node.node] = std::move(signed_node);
   }
+  SLUICE_RETURN_IF_ERROR(SetUpStateBackend());
   if (checkpoints_.enabled) {
     SLUICE_RETURN_IF_ERROR(SetUpCheckpoints());
   } else if (!options_.restore_from.empty()) {
@@ -220,7 +222,7 @@ Result<std::unique_ptr<OperatorChain>> Job::BuildChain(const Stage& stage, int i
   for (const PlanNode* node : stage.operators) {
     auto op = CreateOperator(*node);
     if (!op.ok()) return op.status().WithContext(node->Describe());
-    operators.push_back({std::move(op).value(), node->id});
+    operators.push_back({std::move(op).value(), node->id, SpillHook(*node, instance)});
   }
   SLUICE_ASSIGN_OR_RETURN(auto output, BuildOutput(stage, instance));
   ChainContext context;
@@ -229,6 +231,26 @@ Result<std::unique_ptr<OperatorChain>> Job::BuildChain(const Stage& stage, int i
   context.session = &session_;
   context.late_rows = late_rows_.get();
   return std::make_unique<OperatorChain>(std::move(operators), std::move(output), context);
+}
+
+std::function<Status(Operator&)> Job::SpillHook(const PlanNode& node, int instance) {
+  if (!rocksdb_env_ || node.kind != PlanKind::kGroupAggregate) return nullptr;
+  auto uid = uids_.find(&node);
+  const std::string id = uid != uids_.end() ? uid->second : node.id;
+  GroupSpillOptions options;
+  options.env = rocksdb_env_;
+  options.local_dir = RocksDbInstanceDirectory(rocksdb_dir_, id, instance);
+  options.max_resident_groups = resident_groups_;
+  const std::string pipeline_dir = storage_ ? storage_->directory() : rocksdb_dir_;
+  options.directories = [pipeline_dir, id, instance](CheckpointId checkpoint) {
+    const std::string part = "op-" + id + "/" + std::to_string(instance);
+    return std::make_pair(
+        pipeline_dir + "/" + CheckpointDirectoryName(checkpoint) + "/" + part + ".rocks",
+        pipeline_dir + "/shared/" + part);
+  };
+  return [options](Operator& op) {
+    return static_cast<GroupAggregateOperator&>(op).EnableSpill(options);
+  };
 }
 
 Result<std::unique_ptr<TaskOutput>> Job::BuildOutput(const Stage& stage, int instance) {

@@ -35,6 +35,7 @@
 #include "runtime/operator_chain.h"
 #include "runtime/session_config.h"
 #include "runtime/task_group.h"
+#include "state/rocksdb_environment.h"
 
 namespace sluice {
 
@@ -91,6 +92,10 @@ class Job {
   Status Build();
   /// Checkpoints on: storage, the checkpoint to resume from, sink recovery, the coordinator.
   Status SetUpCheckpoints();
+  /// 'state.backend' = 'rocksdb': the shared RocksDB environment (memory budget, TTL).
+  Status SetUpStateBackend();
+  /// What attaches the RocksDB spill tier to a GroupAggregate instance (null otherwise).
+  std::function<Status(Operator&)> SpillHook(const PlanNode& node, int instance);
   Status RecoverSinks();
   /// Saved operator state that no operator of this plan takes: an error unless allowed.
   Status CheckStateCompatibility();
@@ -131,6 +136,9 @@ class Job {
   CheckpointJobLayout layout_;
   std::mutex failure_mutex_;
   Status checkpoint_failure_;
+  std::shared_ptr<RocksDbEnvironment> rocksdb_env_;
+  std::string rocksdb_dir_;
+  size_t resident_groups_ = size_t{1} << 20;
   std::unique_ptr<CheckpointCoordinator> coordinator_;
 };
 

@@ -32,6 +32,40 @@ std::string Job::StageKey(const Stage& stage) const {
   return it != uids_.end() ? it->second : "stage-" + std::to_string(stage.id);
 }
 
+Status Job::SetUpStateBackend() {
+  const std::string backend = session_.Get("state.backend").value_or("hashmap");
+  if (backend == "hashmap" || backend == "heap") return Status::OK();
+  if (backend != "rocksdb") {
+    return Status::InvalidOption(
+        "'state.backend' must be 'hashmap' (state on the heap) or "
+        "'rocksdb' (state larger than memory), got '" +
+        backend + "'");
+  }
+  if (auto dir = session_.Get("state.backend.rocksdb.localdir")) {
+    rocksdb_dir_ = *dir;
+  } else if (checkpoints_.enabled) {
+    rocksdb_dir_ = checkpoints_.directory + "/" + checkpoints_.config.pipeline + "/rocksdb";
+  } else {
+    return Status::InvalidOption(
+        "'state.backend' = 'rocksdb' needs a local directory: SET "
+        "'state.backend.rocksdb.localdir' (or turn checkpoints on, which keeps it beside them)");
+  }
+  if (auto resident = session_.Get("state.backend.rocksdb.resident-keys")) {
+    char* end = nullptr;
+    long long n = std::strtoll(resident->c_str(), &end, 10);
+    if (end == resident->c_str() || *end != '\0' || n < 1) {
+      return Status::InvalidOption(
+          "'state.backend.rocksdb.resident-keys' must be a positive number of keys, got '" +
+          *resident + "'");
+    }
+    resident_groups_ = static_cast<size_t>(n);
+  }
+  SLUICE_ASSIGN_OR_RETURN(RocksDbEnvironmentOptions options,
+                          RocksDbEnvironmentOptions::FromConfig(session_));
+  SLUICE_ASSIGN_OR_RETURN(rocksdb_env_, RocksDbEnvironment::Create(std::move(options)));
+  return Status::OK();
+}
+
 Status Job::SetUpCheckpoints() {
   SLUICE_ASSIGN_OR_RETURN(
       storage_, CheckpointStorage::Open(checkpoints_.directory, checkpoints_.config.pipeline));

@@ -50,6 +50,9 @@ Status OperatorChain::Open() {
   SLUICE_RETURN_IF_ERROR(output_->Open());
   for (size_t i = 0; i < operators_.size(); ++i) {
     SLUICE_RETURN_IF_ERROR(InOperator(i, operators_[i].op->Open(*contexts_[i])));
+    if (operators_[i].after_open) {
+      SLUICE_RETURN_IF_ERROR(InOperator(i, operators_[i].after_open(*operators_[i].op)));
+    }
   }
   return Status::OK();
 }

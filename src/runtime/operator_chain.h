@@ -10,6 +10,7 @@
 // every operator's OnWatermark() runs (passing fired rows down the chain) before the watermark is
 // forwarded to the output.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ namespace sluice {
 struct ChainedOperator {
   std::unique_ptr<Operator> op;
   std::string id;  // plan node id, for errors and metrics
+  /// Run on the task thread right after the operator's Open(), before any restore or row: how
+  /// the job attaches a state backend (GroupAggregate's RocksDB spill tier).
+  std::function<Status(Operator&)> after_open;
 };
 
 /// What every operator of a chain is told about its instance.

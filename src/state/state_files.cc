@@ -1,4 +1,5 @@
 #include "state/state_files.h"
+#include "common/file_sync.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -20,15 +21,6 @@ Status Errno(const std::string& what, const std::string& path) {
   return Status::IoError(what + " " + path + ": " + std::strerror(errno));
 }
 
-Status SyncPath(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return Errno("opening", path);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Errno("syncing", path);
-  return Status::OK();
-}
-
 }  // namespace
 
 Status LinkOrCopyFile(const std::string& from, const std::string& to) {
@@ -44,11 +36,7 @@ Status CopyFileSynced(const std::string& from, const std::string& to) {
   std::error_code ec;
   std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, ec);
   if (ec) return Status::IoError("copying " + from + " to " + to + ": " + ec.message());
-  return SyncPath(to, O_RDONLY);
-}
-
-Status SyncDirectory(const std::string& dir) {
-  return SyncPath(dir, O_RDONLY | O_DIRECTORY);
+  return SyncFile(to);
 }
 
 Status CreateDirectories(const std::string& dir) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/file_sync.h"
 #include "common/status.h"
 
 namespace sluice {
@@ -14,8 +15,6 @@ namespace sluice {
 Status LinkOrCopyFile(const std::string& from, const std::string& to);
 /// Copies `from` to `to` (replacing it) and fsyncs the copy.
 Status CopyFileSynced(const std::string& from, const std::string& to);
-/// fsyncs a directory, so names created in it survive a crash.
-Status SyncDirectory(const std::string& dir);
 /// Creates `dir` and its parents.
 Status CreateDirectories(const std::string& dir);
 /// Removes `dir` and everything below it (nothing when it does not exist).

@@ -218,3 +218,68 @@ def test_changed_query_gets_a_report_naming_what_changed(tmp_path):
     con.close()
     # The source resumed where the checkpoint left it: the new aggregate counted the rest only.
     assert 0 < by_customer < ROWS
+
+
+def keyed_sql(out, state, backend, rate):
+    backend_sql = ""
+    if backend == "rocksdb":
+        backend_sql = """
+SET 'state.backend' = 'rocksdb';
+SET 'state.backend.rocksdb.resident-keys' = '5000';
+SET 'sluice.state.memory-budget' = '16 mb';"""
+    checkpoints = ""
+    if state:
+        checkpoints = f"""
+SET 'execution.checkpointing.interval' = '300 ms';
+SET 'state.checkpoints.num-retained' = '2';
+SET 'state.checkpoints.dir' = '{state}';"""
+    return f"""
+SET 'parallelism.default' = '2';
+SET 'pipeline.name' = 'keyed';{backend_sql}{checkpoints}
+CREATE TABLE orders (
+    order_id STRING, customer_id STRING, amount DOUBLE, status STRING, event_time TIMESTAMP(3)
+) WITH ('connector' = 'orders', 'number-of-rows' = '300000', 'rows-per-second' = '{rate}',
+        'orders.seed' = '3', 'orders.customers' = '100000');
+CREATE TABLE totals (customer_id STRING, orders BIGINT, PRIMARY KEY (customer_id) NOT ENFORCED)
+WITH ('connector' = 'duckdb', 'path' = '{out}/totals.duckdb', 'table-name' = 'totals');
+INSERT INTO totals SELECT customer_id, COUNT(*) FROM orders GROUP BY customer_id;
+"""
+
+
+def totals(path):
+    con = duckdb.connect(str(path), read_only=True)
+    rows = dict(con.execute("SELECT customer_id, orders FROM totals").fetchall())
+    con.close()
+    return rows
+
+
+def test_rocksdb_state_beyond_the_budget_restores_from_incremental_checkpoints(sluice, tmp_path):
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    (tmp_path / "ref.sql").write_text(keyed_sql(ref, None, "hashmap", "unlimited"))
+    sluice.run("run", "--quiet", "ref.sql")
+    expected = totals(ref / "totals.duckdb")
+    assert len(expected) > 50_000  # far more keys than the 5,000 kept in memory per instance
+
+    out, state = tmp_path / "run", tmp_path / "state"
+    out.mkdir()
+    (tmp_path / "keyed.sql").write_text(keyed_sql(out, state, "rocksdb", "60000"))
+    pipeline = state / "keyed"
+    proc = start(tmp_path, "keyed")
+    # Kill once a few checkpoints exist: the later ones are incremental (they share SSTs).
+    wait_for(lambda: len(list(pipeline.glob("chk-*/MANIFEST.json"))) >= 2
+             and len(list(pipeline.glob("chk-*"))) >= 2, 120, "two checkpoints")
+    time.sleep(0.5)
+    assert proc.poll() is None, "the job ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+    shared = list((pipeline / "shared").rglob("*.sst"))
+    assert shared, "RocksDB SSTs are kept once, in shared/"
+    in_checkpoints = list(pipeline.glob("chk-*/op-*/*.rocks/*.sst"))
+    assert not in_checkpoints, "checkpoints list SSTs, they do not copy them"
+
+    final = start(tmp_path, "keyed")
+    assert final.wait(timeout=300) == 0, (tmp_path / "keyed.log").read_text()[-3000:]
+    log = (tmp_path / "keyed.log").read_text()
+    assert "restored checkpoint" in log, log
+    assert totals(out / "totals.duckdb") == expected

@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "common/crash_point.h"
+#include "common/file_sync.h"
 #include "formats/json/json_encoder.h"
 
 namespace sluice {
@@ -99,16 +100,6 @@ Result<StagedParts> DecodeStagedParts(const std::string& data) {
     staged.parts.push_back({std::string(hidden), std::string(final_name), size});
   }
   return staged;
-}
-
-Status SyncDirectory(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError("cannot open directory '" + dir + "': " + strerror(errno));
-  int rc = ::fsync(fd);
-  int saved = errno;
-  ::close(fd);
-  if (rc != 0) return Status::IoError("cannot fsync directory '" + dir + "': " + strerror(saved));
-  return Status::OK();
 }
 
 Status FileCommitter::Commit(CheckpointId id, const std::vector<Committable>& committables) {

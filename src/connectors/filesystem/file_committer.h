@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/file_sync.h"
 #include "common/status.h"
 #include "runtime/sink.h"
 
@@ -32,9 +33,6 @@ struct StagedParts {
 
 std::string EncodeStagedParts(const StagedParts& staged);
 Result<StagedParts> DecodeStagedParts(const std::string& data);
-
-/// fsync()s a directory, so that renames and new entries in it survive a crash.
-Status SyncDirectory(const std::string& dir);
 
 class FileCommitter final : public SinkCommitter {
  public:

@@ -1,4 +1,5 @@
 #include "connectors/kafka/kafka_epoch_log.h"
+#include "common/file_sync.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -56,15 +57,6 @@ uint64_t GetU64(const char* p) {
 
 std::string Errno(const std::string& what, const std::string& path) {
   return what + " '" + path + "': " + std::strerror(errno);
-}
-
-Status SyncDir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::IoError(Errno("cannot open directory", dir));
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Status::IoError(Errno("cannot sync directory", dir));
-  return Status::OK();
 }
 
 // Reads exactly `size` bytes; false at a clean end of file before the first byte.
@@ -201,7 +193,7 @@ Result<KafkaEpochLogStats> KafkaEpochLogWriter::Finish(const std::string& final_
   if (::rename(from.c_str(), to.c_str()) != 0) {
     return Status::IoError(Errno("cannot rename epoch log", from) + " to '" + to + "'");
   }
-  SLUICE_RETURN_IF_ERROR(SyncDir(dir_));
+  SLUICE_RETURN_IF_ERROR(SyncDirectory(dir_));
   KafkaEpochLogStats stats{records_, bytes_};
   records_ = 0;
   bytes_ = 0;

@@ -279,48 +279,5 @@ TEST(GroupAggregateSpillTest, SpilledGroupsKeepTheirTtl) {
 }  // namespace sluice::testing
 
 namespace sluice::testing {
-namespace {
-
-// A measurement, not a test: --gtest_also_run_disabled_tests --gtest_filter='*SpillCost*'.
-TEST(GroupAggregateSpillTest, DISABLED_SpillCost) {
-  const std::vector<Field> input = {F("k", LogicalType::Bigint()), F("v", LogicalType::Bigint())};
-  auto node = GroupNode(InputNode(input, ChangelogMode::kAppendOnly), {0},
-                        {CountStar(), Agg(K::kSum, 1, LogicalType::Bigint()),
-                         Agg(K::kMax, 1, LogicalType::Bigint())});
-  constexpr int kBatches = 100;
-  constexpr int kRows = 4096;
-  constexpr int64_t kKeys = 200'000;
-  Script script;
-  uint64_t x = 7;
-  for (int b = 0; b < kBatches; ++b) {
-    std::vector<std::vector<Value>> values;
-    for (int i = 0; i < kRows; ++i) {
-      x = x * 6364136223846793005ull + 1442695040888963407ull;
-      values.push_back({Value::Bigint(static_cast<int64_t>((x >> 33) % kKeys)), Value::Bigint(i)});
-    }
-    script.push_back({testing::Rows(Schema{input}, values), 0});
-  }
-  auto time = [&](Instance& instance) {
-    const auto start = std::chrono::steady_clock::now();
-    EXPECT_TRUE(instance.Run(script, 0, script.size()).ok()) << instance.status().ToString();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-  Instance heap(*node);
-  const double heap_s = time(heap);
-  TempRoot root;
-  Instance spilling(*node);
-  ASSERT_TRUE(Op(spilling).EnableSpill(Options(root, Env(), "m", 20'000)).ok());
-  const double spill_s = time(spilling);
-  EXPECT_EQ(spilling.lines().size(), heap.lines().size());
-  const auto* spill = Op(spilling).spill();
-  std::printf(
-      "[ spill    ] %d rows over %lld keys: heap %.2f s; 20k resident: %.2f s, %llu evicted, "
-      "%llu loaded, store %.1f MB\n",
-      kBatches * kRows, static_cast<long long>(kKeys), heap_s, spill_s,
-      static_cast<unsigned long long>(spill->evicted_groups()),
-      static_cast<unsigned long long>(spill->loaded_groups()),
-      const_cast<GroupSpill*>(spill)->store().ApproximateBytes() / 1e6);
-}
-
-}  // namespace
+namespace {}  // namespace
 }  // namespace sluice::testing

@@ -61,7 +61,7 @@ void MeasureRestore(const std::shared_ptr<RocksDbEnvironment>& env, const StateH
               restore_s, Seconds(start));
 }
 
-TEST(RocksDbCheckpointBench, DISABLED_OneGigabyteCheckpointAndRestore) {
+TEST(RocksDbCheckpointBench, OneGigabyteCheckpointAndRestore) {
   TempDir dir;
   auto env = RocksDbEnvironment::Create(RocksDbEnvironmentOptions{});
   ASSERT_TRUE(env.ok());
