@@ -237,6 +237,16 @@ CheckpointData CheckpointCoordinator::Assemble(const Pending& pending,
     for (const OperatorStateSnapshot& op : snapshot.operators) {
       auto it = layout_.operators.find(op.node_id);
       if (it == layout_.operators.end()) continue;
+      for (const StateSection& section : op.sections) {
+        if (section.name != kSharedFilesSection) continue;
+        size_t begin = 0;
+        while (begin < section.data.size()) {
+          size_t end = section.data.find('\n', begin);
+          if (end == std::string::npos) end = section.data.size();
+          if (end > begin) data.shared_files.push_back(section.data.substr(begin, end - begin));
+          begin = end + 1;
+        }
+      }
       data.operators.push_back({it->second.uid, it->second.kind, it->second.signature,
                                 task.instance, task.parallelism, op.sections});
     }
@@ -300,6 +310,9 @@ Status CheckpointCoordinator::Complete(Pending pending, const std::map<int, Task
     }
   }
   SLUICE_RETURN_IF_ERROR(storage_->Retain(config_.retained));
+  // No checkpoint is in flight here (the next is triggered after this returns): shared files
+  // that no retained checkpoint lists can go.
+  SLUICE_RETURN_IF_ERROR(storage_->CollectSharedGarbage());
 
   std::lock_guard<std::mutex> lock(mutex_);
   ++stats_.completed;

@@ -154,6 +154,13 @@ Result<std::string> WriteCheckpointData(const CheckpointData& data, const std::s
   out += ",";
   IntField("state_bytes", static_cast<int64_t>(*state_bytes), &out);
   out += ",";
+  Key("shared_files", &out);
+  out += "[";
+  for (size_t i = 0; i < data.shared_files.size(); ++i) {
+    if (i) out += ",";
+    AppendJsonString(data.shared_files[i], &out);
+  }
+  out += "],";
   Array("tasks", data.tasks, &out, [](const SavedTask& t, std::string* o) {
     StringField("key", t.key, o);
     o->push_back(',');

@@ -52,6 +52,8 @@ struct SavedSink {
 };
 
 struct CheckpointData {
+  /// Files outside the checkpoint directory it needs (kSharedFilesSection), absolute paths.
+  std::vector<std::string> shared_files;
   std::vector<SavedTask> tasks;
   std::vector<SavedOperatorState> operators;
   std::vector<SavedSource> sources;

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <simdjson.h>
@@ -279,6 +280,38 @@ Result<Manifest> ReadManifest(const std::string& directory) {
   if (!manifest.ok()) return manifest.status().WithContext(path.string());
   manifest->directory = directory;
   return manifest;
+}
+
+Status CheckpointStorage::CollectSharedGarbage() {
+  const fs::path shared = fs::path(directory_) / "shared";
+  std::error_code ec;
+  if (!fs::exists(shared, ec)) return Status::OK();
+  SLUICE_ASSIGN_OR_RETURN(std::vector<Manifest> manifests, List());
+  std::set<std::string> referenced;
+  simdjson::dom::parser parser;
+  for (const Manifest& manifest : manifests) {
+    simdjson::dom::element body;
+    simdjson::dom::array files;
+    if (parser.parse(manifest.body).get(body) || body["shared_files"].get_array().get(files)) {
+      continue;  // no shared files (or an older manifest): nothing to keep for it
+    }
+    for (simdjson::dom::element file : files) {
+      std::string_view path;
+      if (!file.get_string().get(path)) referenced.insert(fs::path(path).lexically_normal());
+    }
+  }
+  std::vector<fs::path> doomed;
+  for (const auto& entry : fs::recursive_directory_iterator(shared, ec)) {
+    if (entry.is_regular_file() && !referenced.count(entry.path().lexically_normal())) {
+      doomed.push_back(entry.path());
+    }
+  }
+  if (ec) return Status::IoError("cannot list " + shared.string() + ": " + ec.message());
+  for (const fs::path& file : doomed) {
+    fs::remove(file, ec);
+    if (ec) return Status::IoError("cannot delete " + file.string() + ": " + ec.message());
+  }
+  return Status::OK();
 }
 
 }  // namespace sluice

@@ -60,6 +60,9 @@ class CheckpointStorage {
   Result<CheckpointId> HighestId() const;
   /// Deletes every checkpoint directory without a manifest (after a restore's sink recovery).
   Status RemoveIncomplete();
+  /// Deletes the files under <pipeline>/shared/ that no complete checkpoint or savepoint lists
+  /// in its manifest's "shared_files". Only while no checkpoint is in flight.
+  Status CollectSharedGarbage();
 
   const std::string& directory() const { return directory_; }
 

@@ -51,6 +51,11 @@ struct StateSection {
 };
 using StateSections = std::vector<StateSection>;
 
+/// A section an operator adds when its checkpoint needs files outside the checkpoint directory
+/// (RocksDB SSTs kept once in <pipeline>/shared/): one absolute path per line. The coordinator
+/// lists them in the manifest; retention deletes shared files no retained checkpoint lists.
+inline constexpr std::string_view kSharedFilesSection = "shared_files";
+
 /// Read access to sections restored from a checkpoint.
 class StateSectionsView {
  public:

@@ -283,3 +283,9 @@ def test_rocksdb_state_beyond_the_budget_restores_from_incremental_checkpoints(s
     log = (tmp_path / "keyed.log").read_text()
     assert "restored checkpoint" in log, log
     assert totals(out / "totals.duckdb") == expected
+    # Retention keeps 2 checkpoints; shared SSTs no retained manifest lists were deleted.
+    listed = set()
+    for manifest in pipeline.glob("chk-*/MANIFEST.json"):
+        listed |= set(json.loads(manifest.read_text())["body"]["shared_files"])
+    on_disk = {str(p) for p in (pipeline / "shared").rglob("*") if p.is_file()}
+    assert on_disk == listed

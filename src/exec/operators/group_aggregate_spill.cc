@@ -43,6 +43,11 @@ Status GroupAggregateOperator::SnapshotSpilled(CheckpointId id, StateSections* o
   WriteStateHeader(encoder, Name(), kSpillFormatVersion, layout_.StateSchema());
   handle.Encode(&encoder);
   out->push_back({std::string(kGroupSpillSection), encoder.Take()});
+  std::string shared;
+  for (const std::string& name : handle.SharedFileNames()) {
+    shared += handle.shared_dir + "/" + name + "\n";
+  }
+  out->push_back({std::string(kSharedFilesSection), std::move(shared)});
   return Status::OK();
 }
 
