@@ -17,8 +17,17 @@ using testing_state::ResidentBytes;
 using testing_state::TempDir;
 using testing_state::Value;
 
-constexpr int64_t kBudget = int64_t{16} << 20;
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer keeps freed memory in quarantine (256 MB by default) and slows RocksDB ten
+// times: the sanitizer build checks the round trip with fewer keys, and resident memory says
+// nothing there.
+constexpr bool kMeasuresResidentMemory = false;
+constexpr uint64_t kKeys = 300'000;
+#else
+constexpr bool kMeasuresResidentMemory = true;
 constexpr uint64_t kKeys = 3'000'000;
+#endif
+constexpr int64_t kBudget = int64_t{16} << 20;
 constexpr size_t kValueBytes = 128;
 constexpr uint64_t kBatch = 10'000;
 
@@ -111,7 +120,7 @@ TEST(RocksDbMemoryBudgetTest, MoreKeysThanTheBudgetRoundTripWithBoundedResidentM
   EXPECT_LE((*env)->cache_usage(), static_cast<uint64_t>(kBudget));
   // The cache is 16 MB; allow RocksDB's table readers, allocator slack and the test's own
   // buffers, but far from holding the data.
-  EXPECT_LT(growth, data_bytes / 4);
+  if (kMeasuresResidentMemory) EXPECT_LT(growth, data_bytes / 4);
 }
 
 }  // namespace
