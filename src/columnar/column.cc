@@ -179,6 +179,7 @@ ColumnPtr Column::Gather(const uint32_t* rows, size_t count) const {
 
 ColumnPtr Column::Slice(size_t offset, size_t count) const {
   auto out = std::make_shared<Column>(type_);
+  if (count == 0) return out;  // no buffer to copy from (memcpy from null is undefined)
   out->Resize(count);
   std::memcpy(out->buffer_.data(), buffer_.data() + offset * width_, count * width_);
   if (!validity_.empty()) {
@@ -189,6 +190,7 @@ ColumnPtr Column::Slice(size_t offset, size_t count) const {
 }
 
 void Column::AppendFrom(const Column& other, size_t offset, size_t count) {
+  if (count == 0) return;  // an empty column has no buffer: memcpy from null is undefined
   size_t old = size_;
   Resize(size_ + count);
   std::memcpy(buffer_.data() + old * width_, other.buffer_.data() + offset * width_,
