@@ -107,7 +107,7 @@ void CheckpointCoordinator::Decline(int task, CheckpointId id, const Status& why
 void CheckpointCoordinator::TaskFinished(int task, TaskSnapshot final_snapshot) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    finished_[task] = std::move(final_snapshot);
+    finished_[task] = std::make_shared<const TaskSnapshot>(std::move(final_snapshot));
   }
   wake_.notify_all();
 }
@@ -189,7 +189,7 @@ void CheckpointCoordinator::Loop() {
       if (AllAccounted()) {
         Pending pending = std::move(*pending_);
         pending_.reset();
-        std::map<int, TaskSnapshot> finished = finished_;
+        std::map<int, std::shared_ptr<const TaskSnapshot>> finished = finished_;
         std::vector<std::vector<Committable>> carried = TakeCarried();
         std::optional<SavepointRequest> savepoint = std::move(savepoint_in_flight_);
         savepoint_in_flight_.reset();
@@ -220,10 +220,10 @@ std::vector<std::vector<Committable>> CheckpointCoordinator::TakeCarried() {
   return carried;
 }
 
-CheckpointData CheckpointCoordinator::Assemble(const Pending& pending,
-                                               const std::map<int, TaskSnapshot>& finished,
-                                               std::vector<std::vector<Committable>> carried,
-                                               std::vector<std::vector<Committable>>* to_commit) {
+CheckpointData CheckpointCoordinator::Assemble(
+    const Pending& pending, const std::map<int, std::shared_ptr<const TaskSnapshot>>& finished,
+    std::vector<std::vector<Committable>> carried,
+    std::vector<std::vector<Committable>>* to_commit) {
   CheckpointData data;
   for (const auto& source : layout_.sources) data.sources.push_back({source.uid, source.table});
   for (const auto& sink : layout_.sinks) data.sinks.push_back({sink.uid, sink.table});
@@ -232,7 +232,7 @@ CheckpointData CheckpointCoordinator::Assemble(const Pending& pending,
     const CheckpointJobLayout::Task& task = layout_.tasks[t];
     auto ack = pending.acks.find(static_cast<int>(t));
     const TaskSnapshot& snapshot =
-        ack != pending.acks.end() ? ack->second : finished.at(static_cast<int>(t));
+        ack != pending.acks.end() ? ack->second : *finished.at(static_cast<int>(t));
     data.tasks.push_back({task.key, task.instance, task.parallelism, snapshot.task_state});
     for (const OperatorStateSnapshot& op : snapshot.operators) {
       auto it = layout_.operators.find(op.node_id);
@@ -248,7 +248,7 @@ CheckpointData CheckpointCoordinator::Assemble(const Pending& pending,
         }
       }
       data.operators.push_back({it->second.uid, it->second.kind, it->second.signature,
-                                task.instance, task.parallelism, op.sections});
+                                task.instance, task.parallelism, &op.sections});
     }
     if (task.source >= 0) {
       SavedSource& source = data.sources[task.source];
@@ -269,8 +269,9 @@ CheckpointData CheckpointCoordinator::Assemble(const Pending& pending,
   return data;
 }
 
-Status CheckpointCoordinator::Complete(Pending pending, const std::map<int, TaskSnapshot>& finished,
-                                       std::vector<std::vector<Committable>> carried) {
+Status CheckpointCoordinator::Complete(
+    Pending pending, const std::map<int, std::shared_ptr<const TaskSnapshot>>& finished,
+    std::vector<std::vector<Committable>> carried) {
   std::vector<std::vector<Committable>> to_commit;
   CheckpointData data = Assemble(pending, finished, std::move(carried), &to_commit);
   auto directory = storage_->PendingDirectory(pending.id);
@@ -325,7 +326,7 @@ Status CheckpointCoordinator::Complete(Pending pending, const std::map<int, Task
 Status CheckpointCoordinator::CompleteFinal() {
   Stop();
   std::optional<Pending> pending;
-  std::map<int, TaskSnapshot> finished;
+  std::map<int, std::shared_ptr<const TaskSnapshot>> finished;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (failed_) return Status::RuntimeError("a checkpoint commit failed");

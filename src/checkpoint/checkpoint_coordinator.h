@@ -125,11 +125,13 @@ class CheckpointCoordinator final : public CheckpointListener {
   /// Mutex held: every task acknowledged `pending_` or finished.
   bool AllAccounted() const;
   /// Writes, completes and commits `pending` (mutex not held).
-  Status Complete(Pending pending, const std::map<int, TaskSnapshot>& finished,
+  Status Complete(Pending pending,
+                  const std::map<int, std::shared_ptr<const TaskSnapshot>>& finished,
                   std::vector<std::vector<Committable>> carried);
   /// Mutex held: the carried committables, handed to the checkpoint being completed.
   std::vector<std::vector<Committable>> TakeCarried();
-  CheckpointData Assemble(const Pending& pending, const std::map<int, TaskSnapshot>& finished,
+  CheckpointData Assemble(const Pending& pending,
+                          const std::map<int, std::shared_ptr<const TaskSnapshot>>& finished,
                           std::vector<std::vector<Committable>> carried,
                           std::vector<std::vector<Committable>>* to_commit);
   void Fail(const Status& status);
@@ -148,7 +150,8 @@ class CheckpointCoordinator final : public CheckpointListener {
   CheckpointId last_id_;
   int64_t next_trigger_micros_ = 0;
   std::optional<Pending> pending_;
-  std::map<int, TaskSnapshot> finished_;
+  /// Final snapshots of finished tasks, shared (not copied) with each checkpoint that uses them.
+  std::map<int, std::shared_ptr<const TaskSnapshot>> finished_;
   /// Per sink: committables of abandoned checkpoints, committed with the next complete one.
   std::vector<std::vector<Committable>> carried_;
   /// Per sink and writer: the highest epoch committed so far.

@@ -52,18 +52,26 @@ void Array(std::string_view key, const std::vector<T>& items, std::string* out, 
   out->push_back(']');
 }
 
-/// The sections of one operator instance, encoded into one state-file section.
-std::string EncodeSections(const StateSections& sections) {
-  size_t bytes = 4;
-  for (const StateSection& s : sections) bytes += 16 + s.name.size() + s.data.size();
-  StateEncoder out;
-  out.Reserve(bytes);
-  out.U32(static_cast<uint32_t>(sections.size()));
+/// The sections of one operator instance as the parts of one state-file section: small
+/// length headers between views of the sections' own bytes (nothing large is copied).
+/// Layout: u32 count, then per section u64 name size, name, u64 data size, data.
+std::vector<std::string_view> SectionParts(const StateSections& sections,
+                                           std::vector<std::string>* headers) {
+  headers->clear();
+  headers->reserve(1 + 2 * sections.size());
+  StateEncoder count;
+  count.U32(static_cast<uint32_t>(sections.size()));
+  headers->push_back(count.Take());
+  std::vector<std::string_view> parts{headers->back()};
   for (const StateSection& s : sections) {
-    out.Bytes(s.name);
-    out.Bytes(s.data);
+    StateEncoder name;
+    name.Bytes(s.name);
+    name.U64(s.data.size());
+    headers->push_back(name.Take());
+    parts.push_back(headers->back());
+    parts.push_back(s.data);
   }
-  return out.Take();
+  return parts;
 }
 
 /// Sections pointing into a loaded state file, which they keep alive.
@@ -136,8 +144,9 @@ Result<std::string> WriteCheckpointData(const CheckpointData& data, const std::s
     SLUICE_RETURN_IF_ERROR(file->AddSection(TaskSection(task.key, task.instance), task.state));
   }
   for (const SavedOperatorState& op : data.operators) {
-    SLUICE_RETURN_IF_ERROR(
-        file->AddSection(OperatorSection(op.uid, op.instance), EncodeSections(op.sections)));
+    std::vector<std::string> headers;
+    SLUICE_RETURN_IF_ERROR(file->AddSection(OperatorSection(op.uid, op.instance),
+                                            SectionParts(*op.sections, &headers)));
   }
   for (const SavedSink& sink : data.sinks) {
     for (const Committable& c : sink.committables) {

@@ -28,7 +28,8 @@ struct SavedOperatorState {
   std::string signature;  // canonical signature JSON (exec/plan/operator_signature.h)
   int instance = 0;
   int parallelism = 1;
-  StateSections sections;  // writing only
+  /// Writing only: the snapshot's sections, not copied (they outlive the write).
+  const StateSections* sections = nullptr;
 };
 
 struct SavedTask {

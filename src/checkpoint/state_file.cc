@@ -1,6 +1,7 @@
 #include "checkpoint/state_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -35,16 +36,18 @@ bool GetLittleEndian(std::string_view data, size_t* pos, T* value) {
   return true;
 }
 
-uint32_t Crc(std::string_view name, std::string_view data) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  crc = crc32(crc, reinterpret_cast<const Bytef*>(name.data()), static_cast<uInt>(name.size()));
-  // zlib takes a 32-bit length: feed large sections in pieces.
-  for (size_t done = 0; done < data.size();) {
-    size_t n = std::min<size_t>(data.size() - done, 1u << 30);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(data.data() + done), static_cast<uInt>(n));
+uLong CrcUpdate(uLong crc, std::string_view bytes) {
+  // zlib takes a 32-bit length: feed large pieces in parts.
+  for (size_t done = 0; done < bytes.size();) {
+    size_t n = std::min<size_t>(bytes.size() - done, 1u << 30);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + done), static_cast<uInt>(n));
     done += n;
   }
-  return static_cast<uint32_t>(crc);
+  return crc;
+}
+
+uint32_t Crc(std::string_view name, std::string_view data) {
+  return static_cast<uint32_t>(CrcUpdate(CrcUpdate(crc32(0L, Z_NULL, 0), name), data));
 }
 
 }  // namespace
@@ -82,6 +85,11 @@ Status StateFileWriter::Write(std::string_view bytes) {
 }
 
 Status StateFileWriter::AddSection(std::string_view name, std::string_view data) {
+  return AddSection(name, std::vector<std::string_view>{data});
+}
+
+Status StateFileWriter::AddSection(std::string_view name,
+                                   const std::vector<std::string_view>& parts) {
   if (fd_ < 0) return Status::Internal("state file " + path_ + " is already finished");
   for (const auto& existing : names_) {
     if (existing == name) {
@@ -90,14 +98,20 @@ Status StateFileWriter::AddSection(std::string_view name, std::string_view data)
     }
   }
   names_.emplace_back(name);
+  uint64_t size = 0;
+  for (std::string_view part : parts) size += part.size();
   std::string head;
   PutLittleEndian(static_cast<uint32_t>(name.size()), &head);
   head += name;
-  PutLittleEndian(static_cast<uint64_t>(data.size()), &head);
+  PutLittleEndian(size, &head);
   SLUICE_RETURN_IF_ERROR(Write(head));
-  SLUICE_RETURN_IF_ERROR(Write(data));
+  uLong sum = CrcUpdate(crc32(0L, Z_NULL, 0), name);
+  for (std::string_view part : parts) {
+    SLUICE_RETURN_IF_ERROR(Write(part));
+    sum = CrcUpdate(sum, part);
+  }
   std::string crc;
-  PutLittleEndian(Crc(name, data), &crc);
+  PutLittleEndian(static_cast<uint32_t>(sum), &crc);
   ++sections_;
   return Write(crc);
 }
@@ -121,11 +135,26 @@ Status StateFileWriter::Finish() {
 Result<std::unique_ptr<StateFileReader>> StateFileReader::Open(const std::string& path) {
   std::unique_ptr<StateFileReader> reader(new StateFileReader());
   reader->path_ = path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError("cannot open state file " + path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  reader->contents_ = buffer.str();
+  // One read straight into the buffer the sections will point into: recovering a GB of state
+  // must run at disk speed (docs/design/checkpoints.md §8).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return Status::IoError("cannot open state file " + path + ": " + std::strerror(errno));
+  struct stat info;
+  if (::fstat(fd, &info) != 0) {
+    ::close(fd);
+    return Status::IoError("cannot stat state file " + path + ": " + std::strerror(errno));
+  }
+  reader->contents_.resize(static_cast<size_t>(info.st_size));
+  size_t done = 0;
+  while (done < reader->contents_.size()) {
+    ssize_t n = ::read(fd, reader->contents_.data() + done, reader->contents_.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // a shorter file than its size: the checks below name it damaged
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  reader->contents_.resize(done);
   std::string_view data = reader->contents_;
   auto corrupt = [&](const std::string& why) {
     return Status::IoError("state file " + path + " is damaged: " + why);

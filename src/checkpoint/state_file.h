@@ -31,6 +31,9 @@ class StateFileWriter {
 
   /// Appends a section; names must be unique within the file.
   Status AddSection(std::string_view name, std::string_view data);
+  /// Appends a section whose data is the concatenation of `parts` (written without joining
+  /// them: a GB of operator state is not copied once more).
+  Status AddSection(std::string_view name, const std::vector<std::string_view>& parts);
   /// Writes the footer, syncs, and renames the file into place.
   Status Finish();
 
