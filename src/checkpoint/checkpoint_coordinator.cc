@@ -133,6 +133,7 @@ void CheckpointCoordinator::MaybeTrigger(int64_t now) {
   Pending pending;
   pending.id = ++last_id_;
   pending.started_micros = now;
+  pending.started_wall_micros = WallMicros();
   if (savepoint) {
     pending.kind = SnapshotKind::kSavepoint;
     pending.stop = savepoint_request_->stop;
@@ -311,9 +312,11 @@ Status CheckpointCoordinator::Complete(
     }
   }
   SLUICE_RETURN_IF_ERROR(storage_->Retain(config_.retained));
-  // No checkpoint is in flight here (the next is triggered after this returns): shared files
-  // that no retained checkpoint lists can go.
-  SLUICE_RETURN_IF_ERROR(storage_->CollectSharedGarbage());
+  // No barrier is in flight here (the next is triggered after this returns), but a finishing
+  // task may have linked files for its final snapshot: only files older than this checkpoint's
+  // trigger that no retained checkpoint lists can go.
+  // (A second of margin: file times come from the kernel's coarse clock.)
+  SLUICE_RETURN_IF_ERROR(storage_->CollectSharedGarbage(pending.started_wall_micros - 1'000'000));
 
   std::lock_guard<std::mutex> lock(mutex_);
   ++stats_.completed;
@@ -355,6 +358,7 @@ Status CheckpointCoordinator::CompleteFinal() {
     carried = TakeCarried();
   }
   final_checkpoint.started_micros = NowMicros();
+  final_checkpoint.started_wall_micros = WallMicros();
   return Complete(std::move(final_checkpoint), finished, std::move(carried));
 }
 

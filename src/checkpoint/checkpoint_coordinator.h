@@ -116,6 +116,7 @@ class CheckpointCoordinator final : public CheckpointListener {
     SnapshotKind kind = SnapshotKind::kCheckpoint;
     bool stop = false;
     int64_t started_micros = 0;
+    int64_t started_wall_micros = 0;  // for garbage collection of shared files
     std::map<int, TaskSnapshot> acks;
     std::optional<Status> declined;
   };

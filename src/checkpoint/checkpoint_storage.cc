@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -282,7 +283,7 @@ Result<Manifest> ReadManifest(const std::string& directory) {
   return manifest;
 }
 
-Status CheckpointStorage::CollectSharedGarbage() {
+Status CheckpointStorage::CollectSharedGarbage(int64_t before_wall_micros) {
   const fs::path shared = fs::path(directory_) / "shared";
   std::error_code ec;
   if (!fs::exists(shared, ec)) return Status::OK();
@@ -302,9 +303,12 @@ Status CheckpointStorage::CollectSharedGarbage() {
   }
   std::vector<fs::path> doomed;
   for (const auto& entry : fs::recursive_directory_iterator(shared, ec)) {
-    if (entry.is_regular_file() && !referenced.count(entry.path().lexically_normal())) {
-      doomed.push_back(entry.path());
-    }
+    if (!entry.is_regular_file() || referenced.count(entry.path().lexically_normal())) continue;
+    struct stat info;
+    if (::stat(entry.path().c_str(), &info) != 0) continue;
+    const int64_t changed =
+        static_cast<int64_t>(info.st_ctim.tv_sec) * 1'000'000 + info.st_ctim.tv_nsec / 1000;
+    if (changed < before_wall_micros) doomed.push_back(entry.path());
   }
   if (ec) return Status::IoError("cannot list " + shared.string() + ": " + ec.message());
   for (const fs::path& file : doomed) {

@@ -61,8 +61,10 @@ class CheckpointStorage {
   /// Deletes every checkpoint directory without a manifest (after a restore's sink recovery).
   Status RemoveIncomplete();
   /// Deletes the files under <pipeline>/shared/ that no complete checkpoint or savepoint lists
-  /// in its manifest's "shared_files". Only while no checkpoint is in flight.
-  Status CollectSharedGarbage();
+  /// in its manifest's "shared_files" and that were linked before `before_wall_micros` (a hard
+  /// link sets the file's ctime): a task's final snapshot may have linked files that only the
+  /// next manifest will list, so a newer file is kept for a later collection.
+  Status CollectSharedGarbage(int64_t before_wall_micros);
 
   const std::string& directory() const { return directory_; }
 

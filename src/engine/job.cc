@@ -242,11 +242,15 @@ std::function<Status(Operator&)> Job::SpillHook(const PlanNode& node, int instan
   options.local_dir = RocksDbInstanceDirectory(rocksdb_dir_, id, instance);
   options.max_resident_groups = resident_groups_;
   const std::string pipeline_dir = storage_ ? storage_->directory() : rocksdb_dir_;
-  options.directories = [pipeline_dir, id, instance](CheckpointId checkpoint) {
+  options.directories = [pipeline_dir, id, instance, run = run_id_](
+                            CheckpointId checkpoint) -> std::pair<std::string, std::string> {
     const std::string part = "op-" + id + "/" + std::to_string(instance);
-    return std::make_pair(
-        pipeline_dir + "/" + CheckpointDirectoryName(checkpoint) + "/" + part + ".rocks",
-        pipeline_dir + "/shared/" + part);
+    // A task's final snapshot (id 0) stands for it in checkpoints not yet triggered: its small
+    // files go where retention of checkpoint directories never looks, one folder per run.
+    const std::string dir = checkpoint == 0
+                                ? pipeline_dir + "/final/" + run
+                                : pipeline_dir + "/" + CheckpointDirectoryName(checkpoint);
+    return {dir + "/" + part + ".rocks", pipeline_dir + "/shared/" + part};
   };
   return [options](Operator& op) {
     return static_cast<GroupAggregateOperator&>(op).EnableSpill(options);

@@ -138,6 +138,8 @@ class Job {
   Status checkpoint_failure_;
   std::shared_ptr<RocksDbEnvironment> rocksdb_env_;
   std::string rocksdb_dir_;
+  /// Unique per process run: names staged files and final-snapshot folders.
+  std::string run_id_;
   size_t resident_groups_ = size_t{1} << 20;
   std::unique_ptr<CheckpointCoordinator> coordinator_;
 };

@@ -33,6 +33,7 @@ std::string Job::StageKey(const Stage& stage) const {
 }
 
 Status Job::SetUpStateBackend() {
+  run_id_ = RunId();
   const std::string backend = session_.Get("state.backend").value_or("hashmap");
   if (backend == "hashmap" || backend == "heap") return Status::OK();
   if (backend != "rocksdb") {
@@ -150,7 +151,7 @@ Status Job::CheckStateCompatibility() {
 
 Status Job::RecoverSinks() {
   const CheckpointId restored = restored_ ? restored_->manifest().id : 0;
-  const std::string run_id = RunId();
+  const std::string& run_id = run_id_;
   for (auto& [node, target] : connectors_.sinks) {
     const std::string& uid = uids_.at(node);
     SinkCheckpointing checkpointing{checkpoints_.config.pipeline, uid, storage_->directory(),
