@@ -10,17 +10,13 @@
 #include <chrono>
 #include <limits>
 
+#include "common/memory_size.h"
 #include "state/ttl_value.h"
 
 namespace sluice {
 namespace {
 
 constexpr int64_t kMinBudget = int64_t{8} << 20;
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 /// Fewer, larger shards than RocksDB's default (each shard is an LRU of its own with a share of
 /// the capacity): a small budget split 64 ways would evict per sliver, and a shard must hold
@@ -33,48 +29,11 @@ int ShardBits(int64_t capacity) {
 
 }  // namespace
 
-Result<int64_t> ParseStateMemorySize(const std::string& text) {
-  const std::string lower = Lower(text);
-  size_t pos = 0;
-  while (pos < lower.size() && std::isspace(static_cast<unsigned char>(lower[pos]))) ++pos;
-  size_t digits = pos;
-  while (digits < lower.size() && std::isdigit(static_cast<unsigned char>(lower[digits]))) {
-    ++digits;
-  }
-  if (digits == pos || digits - pos > 15) {
-    return Status::InvalidOption("'" + text + "' is not a memory size (e.g. '256 mb')");
-  }
-  const int64_t number = std::stoll(lower.substr(pos, digits - pos));
-  std::string unit = lower.substr(digits);
-  unit.erase(std::remove_if(unit.begin(), unit.end(),
-                            [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
-             unit.end());
-  int shift = 0;
-  if (unit.empty() || unit == "b" || unit == "bytes") {
-    shift = 0;
-  } else if (unit == "k" || unit == "kb" || unit == "kibibytes") {
-    shift = 10;
-  } else if (unit == "m" || unit == "mb" || unit == "mebibytes") {
-    shift = 20;
-  } else if (unit == "g" || unit == "gb" || unit == "gibibytes") {
-    shift = 30;
-  } else if (unit == "t" || unit == "tb" || unit == "tebibytes") {
-    shift = 40;
-  } else {
-    return Status::InvalidOption("'" + text + "': unknown memory unit '" + unit +
-                                 "' (b, kb, mb, gb, tb)");
-  }
-  if (number > (std::numeric_limits<int64_t>::max() >> shift)) {
-    return Status::InvalidOption("'" + text + "' is too large");
-  }
-  return number << shift;
-}
-
 Result<RocksDbEnvironmentOptions> RocksDbEnvironmentOptions::FromConfig(
     const SessionConfig& config) {
   RocksDbEnvironmentOptions options;
   if (auto budget = config.Get("sluice.state.memory-budget")) {
-    auto bytes = ParseStateMemorySize(*budget);
+    auto bytes = ParseMemorySize(*budget);
     if (!bytes.ok()) return bytes.status().WithContext("'sluice.state.memory-budget'");
     options.memory_budget_bytes = *bytes;
   }

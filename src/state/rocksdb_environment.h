@@ -73,8 +73,4 @@ class RocksDbEnvironment {
   std::unique_ptr<rocksdb::CompactionFilter> filter_;
 };
 
-/// Flink's MemorySize text: "256 mb", "64mb", "1g", "512k", plain number = bytes (units are
-/// powers of 1024).
-Result<int64_t> ParseStateMemorySize(const std::string& text);
-
 }  // namespace sluice

@@ -1,9 +1,9 @@
 #include "connectors/filesystem/filesystem_connector.h"
 
+#include "common/memory_size.h"
 #include "connectors/dead_letter/dead_letter_writer.h"
 #include "connectors/filesystem/file_sink.h"
 #include "connectors/filesystem/file_source.h"
-#include "connectors/filesystem/memory_size.h"
 #include "formats/option_reader.h"
 #include "runtime/session_config.h"
 

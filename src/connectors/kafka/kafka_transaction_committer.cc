@@ -217,19 +217,19 @@ Status KafkaTransactionCommitter::ProduceLog(Txn& txn, const Epoch& epoch) {
 Status KafkaTransactionCommitter::TryCommit(Txn& txn, const std::vector<Epoch>& epochs,
                                             Clock::time_point deadline) {
   SLUICE_RETURN_IF_ERROR(Ready(txn, deadline));
-  std::vector<const Epoch*> todo;
+  std::vector<const Epoch*> uncommitted;
   for (const Epoch& e : epochs) {
-    if (e.checkpoint > txn.marker) todo.push_back(&e);
+    if (e.checkpoint > txn.marker) uncommitted.push_back(&e);
   }
-  if (todo.empty()) return Status::OK();  // committed before (a repeated call, or a crash)
-  const CheckpointId last = todo.back()->checkpoint;
+  if (uncommitted.empty()) return Status::OK();  // committed before (a repeated call, or a crash)
+  const CheckpointId last = uncommitted.back()->checkpoint;
 
   if (ErrorPtr error{rd_kafka_begin_transaction(txn.producer->get())}) {
     return TxnError(txn, error.get(), "begin_transaction", deadline);
   }
   txn.producer->ResetDeliveryErrors();
   const auto start = Clock::now();
-  for (const Epoch* e : todo) {
+  for (const Epoch* e : uncommitted) {
     Status produced = ProduceLog(txn, *e);
     if (interrupted_) return produced;
     if (!produced.ok()) {

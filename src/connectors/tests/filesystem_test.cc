@@ -2,9 +2,9 @@
 
 #include <filesystem>
 
+#include "common/memory_size.h"
 #include "connectors/filesystem/file_source.h"
 #include "connectors/filesystem/filesystem_connector.h"
-#include "connectors/filesystem/memory_size.h"
 #include "connectors/tests/test_tables.h"
 #include "formats/csv/csv_format.h"
 #include "formats/json/json_format.h"

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "common/memory_size.h"
 #include "state/tests/state_test_util.h"
 
 namespace sluice {
@@ -211,13 +212,13 @@ TEST(RocksDbEnvironmentTest, OptionsFromConfig) {
 }
 
 TEST(RocksDbEnvironmentTest, MemorySizes) {
-  EXPECT_EQ(*ParseStateMemorySize("256 mb"), int64_t{256} << 20);
-  EXPECT_EQ(*ParseStateMemorySize("1g"), int64_t{1} << 30);
-  EXPECT_EQ(*ParseStateMemorySize("512 KB"), int64_t{512} << 10);
-  EXPECT_EQ(*ParseStateMemorySize("1000"), 1000);
-  EXPECT_FALSE(ParseStateMemorySize("mb").ok());
-  EXPECT_FALSE(ParseStateMemorySize("").ok());
-  EXPECT_FALSE(ParseStateMemorySize("99999999999999 tb").ok());
+  EXPECT_EQ(*ParseMemorySize("256 mb"), int64_t{256} << 20);
+  EXPECT_EQ(*ParseMemorySize("1g"), int64_t{1} << 30);
+  EXPECT_EQ(*ParseMemorySize("512 KB"), int64_t{512} << 10);
+  EXPECT_EQ(*ParseMemorySize("1000"), 1000);
+  EXPECT_FALSE(ParseMemorySize("mb").ok());
+  EXPECT_FALSE(ParseMemorySize("").ok());
+  EXPECT_FALSE(ParseMemorySize("99999999999999 tb").ok());
 }
 
 TEST(RocksDbEnvironmentTest, RejectsATooSmallBudget) {

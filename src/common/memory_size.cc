@@ -1,4 +1,4 @@
-#include "connectors/filesystem/memory_size.h"
+#include "common/memory_size.h"
 
 #include <cctype>
 
