@@ -117,7 +117,8 @@ TEST(RocksDbMemoryBudgetTest, MoreKeysThanTheBudgetRoundTripWithBoundedResidentM
       static_cast<long long>(kBudget >> 20), write_s, read_s, random_s,
       store.ApproximateBytes() / 1e6, rss_before / 1e6, rss_peak / 1e6, growth / 1e6,
       (*env)->cache_usage() / 1e6);
-  EXPECT_LE((*env)->cache_usage(), static_cast<uint64_t>(kBudget));
+  // A non-strict cache: pinned blocks may exceed the budget by a little (at most ~2 MB here).
+  EXPECT_LE((*env)->cache_usage(), static_cast<uint64_t>(kBudget) + (uint64_t{2} << 20));
   // The cache is 16 MB; allow RocksDB's table readers, allocator slack and the test's own
   // buffers, but far from holding the data.
   if (kMeasuresResidentMemory) EXPECT_LT(growth, data_bytes / 4);

@@ -244,9 +244,11 @@ TEST(RocksDbEnvironmentTest, StoresShareOneCacheWithinTheBudget) {
     ASSERT_TRUE((*a)->Put(puts).ok());
     ASSERT_TRUE((*b)->Put(puts).ok());
   }
-  // Memtables of both stores are charged to the one cache, which never exceeds its capacity.
+  // Memtables of both stores are charged to the one cache. It is not strict (see
+  // RocksDbEnvironmentOptions::strict_capacity_limit): blocks pinned at that moment may exceed
+  // the capacity by a little, never by the data's size.
   EXPECT_GT(env->cache_usage(), 0u);
-  EXPECT_LE(env->cache_usage(), uint64_t{16} << 20);
+  EXPECT_LE(env->cache_usage(), (uint64_t{16} << 20) + (uint64_t{2} << 20));
 }
 
 }  // namespace
